@@ -1,0 +1,33 @@
+# Everything goes through .venv, created on first use from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Sceau needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(STAMP)  ## create the instance if needed, then serve on http://127.0.0.1:8000
+	$(BIN)/sceau init
+	$(BIN)/sceau serve
+
+test: $(STAMP)  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## ratios against the anchors of the issues; never part of the tests
+	$(BIN)/python bench/seal.py
+	$(BIN)/python bench/issue.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,55 @@
+"""The one error hierarchy of the signing package.
+
+Exceptions mean "cannot even check": malformed input, a missing key, a broken store.
+A seal that parses but does not verify is not an exception; it is a result
+(:class:`signing.seal.SealVerification`) whose reasons say why.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ClaimsError",
+    "KeyNotFoundError",
+    "KeyStoreError",
+    "PdfSignatureError",
+    "SealError",
+    "SealFormatError",
+    "SigningError",
+    "TrustListError",
+]
+
+
+class SigningError(Exception):
+    """Base of every error raised on purpose by the signing package."""
+
+
+class KeyStoreError(SigningError):
+    """A key store cannot be read or written (wrong passphrase, corrupt file, device error)."""
+
+
+class KeyNotFoundError(KeyStoreError, LookupError):
+    """No key with this id in the store."""
+
+
+class SealError(SigningError):
+    """Base of the seal errors."""
+
+
+class SealFormatError(SealError, ValueError):
+    """The text or bytes given as a seal are not a well-formed seal of a version we know.
+
+    Raised by :func:`signing.seal.decode` for any malformed input whatsoever, so that callers
+    facing hostile QR payloads need catch this one type only.
+    """
+
+
+class ClaimsError(SealError, ValueError):
+    """Claims cannot be sealed (a name outside the Latin alphabet, an impossible date...)."""
+
+
+class TrustListError(SigningError, ValueError):
+    """A trust list document is malformed or contradicts itself."""
+
+
+class PdfSignatureError(SigningError):
+    """A PDF cannot be signed or its signature cannot even be checked (not a PDF, no signature)."""

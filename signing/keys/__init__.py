@@ -1,0 +1,23 @@
+"""Key stores: where the private keys of seals, PDF signatures and timestamps live."""
+
+from signing.keys._base import (
+    KEY_ID_LENGTH,
+    KeyInfo,
+    KeyPurpose,
+    KeyStatus,
+    KeyStore,
+    key_id_for,
+    window_allows,
+)
+from signing.keys._file import FileKeyStore
+
+__all__ = [
+    "KEY_ID_LENGTH",
+    "FileKeyStore",
+    "KeyInfo",
+    "KeyPurpose",
+    "KeyStatus",
+    "KeyStore",
+    "key_id_for",
+    "window_allows",
+]

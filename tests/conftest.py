@@ -1,0 +1,70 @@
+"""Fixtures of the whole suite, after Flask's tutorial: settings, app, client, runner.
+
+The database is SQLite in a temporary folder, or, when DATABASE_URL is set (CI's second run),
+a fresh schema of that PostgreSQL database for each test, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from verifier import Settings, create_app
+from verifier.config import sqlalchemy_url
+
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    if not SERVER_URL:
+        yield f"sqlite:///{tmp_path / 'instance' / 'sceau.db'}"
+        return
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = create_engine(sqlalchemy_url(SERVER_URL))
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in SERVER_URL else "?"
+    try:
+        yield f"{SERVER_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        instance_path=tmp_path / "instance",
+        database_url=database_url,
+        key_passphrase=b"test passphrase",
+        secret_key="test",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["sceau.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from verifier.config import ConfigError, Settings
+
+
+def test_settings_come_from_the_environment_mapping(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "SCEAU_INSTANCE": str(tmp_path),
+            "DATABASE_URL": "postgres://u@db:5432/sceau",
+            "SCEAU_SEAL_BASE_URL": "https://sceau.ofii.fr",
+            "SCEAU_KEY_PASSPHRASE": "s3cret",
+            "SCEAU_PORT": "9000",
+        }
+    )
+    assert settings.instance_path == tmp_path.resolve()
+    assert settings.database_url == "postgresql+psycopg://u@db:5432/sceau"
+    assert settings.seal_base_url == "https://sceau.ofii.fr"
+    assert settings.key_passphrase == b"s3cret"
+    assert settings.port == 9000
+    assert "s3cret" not in repr(settings)
+
+
+def test_defaults_put_everything_in_the_instance_folder(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SCEAU_INSTANCE": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'sceau.db'}"
+    assert settings.key_passphrase is None
+    assert settings.passphrase_file == tmp_path.resolve() / "keys" / "passphrase"
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["ftp://x.fr", "https://sceau.fr/", "https://sceau.fr/?q=1", "https://my_host.fr", "sceau.fr"],
+)
+def test_a_seal_base_url_that_would_break_the_qr_is_refused(tmp_path: Path, base: str) -> None:
+    with pytest.raises(ConfigError, match="alphanumeric"):
+        Settings(instance_path=tmp_path, seal_base_url=base)
+
+
+def test_a_bad_port_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        Settings.from_env({"SCEAU_INSTANCE": str(tmp_path), "SCEAU_PORT": "http"})

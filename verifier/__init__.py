@@ -1,0 +1,42 @@
+"""The Sceau web service: pages, JSON API, database, CLI. The only package that imports flask,
+sqlalchemy or reads the environment (through verifier.config)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from verifier import cli, db, health
+from verifier.config import Settings, settings_of
+from verifier.keys import uses_development_passphrase
+
+__all__ = ["Settings", "create_app", "settings_of"]
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build an application; without settings, they are read from the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder=str(TEMPLATES),
+    )
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    app.extensions["sceau.settings"] = settings
+    db.init_app(app, settings.database_url)
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    if uses_development_passphrase(settings):
+        log.warning(
+            "WARNING: development passphrase: the keys are protected by a passphrase stored "
+            "beside them in %s; "
+            "set SCEAU_KEY_PASSPHRASE in production",
+            settings.passphrase_file,
+        )
+    return app

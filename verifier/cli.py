@@ -1,0 +1,143 @@
+"""The `sceau` command (also `flask --app verifier ...`): set up, serve, export trust."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from bundles.certificate import build_certificate
+from bundles.certificate.samples import sample_document
+from signing.keys import KeyPurpose
+from signing.seal import CertificateType
+from signing.trust import TrustList
+from verifier import db, migrate
+from verifier.config import Settings, settings_of
+from verifier.keys import document_signer, open_key_store, open_pki
+from verifier.models import Office
+
+__all__ = ["init_app", "main"]
+
+DEV_OFFICE = ("DT-PARIS", "OFII — Direction territoriale de Paris")
+
+
+def _app() -> Flask:
+    from verifier import create_app
+
+    return create_app()
+
+
+def _settings() -> Settings:
+    return settings_of(current_app)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the instance, or complete it: folder, database, development key and office.
+
+    Safe to run on every start: what exists is kept.
+    """
+    settings = _settings()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    store = open_key_store(settings, create=True)
+    migrate.upgrade(db.engine())
+    click.echo(f"database: {db.engine().url.render_as_string(hide_password=True)} (migrated)")
+    seal_keys = store.keys(purpose=KeyPurpose.SEAL)
+    if seal_keys:
+        click.echo(f"seal key: {seal_keys[-1].key_id.hex()} (kept)")
+    else:
+        info = store.generate(purpose=KeyPurpose.SEAL)
+        click.echo(f"seal key: {info.key_id.hex()} (created in {settings.keys_path})")
+    chain = open_pki(settings).ensure(store)
+    click.echo(
+        f"document signing: {chain.certificate.subject.rfc4514_string()} "
+        f"(key {chain.key_id.hex()}, root {settings.pki_path / 'root-ca.pem'})"
+    )
+    session = db.session()
+    if session.scalar(select(Office).limit(1)) is None:
+        code, name = DEV_OFFICE
+        session.add(Office(code=code, name=name))
+        session.commit()
+        click.echo(f"office: {code} (created for development)")
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [8000].")
+@with_appcontext
+def serve_command(host: str | None, port: int | None) -> None:
+    """Serve the application with waitress."""
+    import waitress
+
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"Sceau serving on http://{host}:{port}")
+    waitress.serve(current_app._get_current_object(), host=host, port=port, ident="sceau")  # type: ignore[attr-defined]
+
+
+@click.command("demo-certificates")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def demo_certificates(folder: Path) -> None:
+    """Write one signed certificate PDF per type into FOLDER, for people to look at."""
+    settings = _settings()
+    store = open_key_store(settings)
+    seal_key = store.active_key(KeyPurpose.SEAL)
+    signer, _ = document_signer(settings, store)
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in CertificateType:
+        issued = build_certificate(
+            sample_document(kind),
+            key_store=store,
+            seal_key_id=seal_key.key_id,
+            pdf_signer=signer,
+            base_url=settings.seal_base_url,
+        )
+        path = folder / f"{kind}.pdf"
+        path.write_bytes(issued.pdf)
+        click.echo(f"{path}  {issued.seal_url[:60]}...")
+
+
+@click.group("trust", cls=AppGroup)
+def trust_group() -> None:
+    """The trust list of the seal keys."""
+
+
+@trust_group.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def trust_export(output: Path | None) -> None:
+    """Print the trust list (JSON), or write it to --output."""
+    document = TrustList.from_key_store(open_key_store(_settings())).to_json()
+    if output is None:
+        click.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    migrate.upgrade(db.engine(), revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    migrate.downgrade(db.engine(), revision)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
+        app.cli.add_command(command)
+
+
+main = FlaskGroup(create_app=_app, help="Sceau: sealed OFII certificates.")

@@ -1,0 +1,104 @@
+"""Settings of the service: the one module that reads the environment.
+
+Everything else receives a :class:`Settings`; tests build one directly instead of setting
+environment variables, so a test can never pick up a developer's shell by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+__all__ = ["ConfigError", "Settings", "settings_of", "sqlalchemy_url"]
+
+# Letters, digits and -./: stay in QR alphanumeric mode once uppercased (docs/seal-format.md).
+_SEAL_BASE = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9.\-/]*)?")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _seal_base_url(url: str) -> str:
+    if not _SEAL_BASE.fullmatch(url) or url.endswith("/"):
+        raise ConfigError(
+            f"SCEAU_SEAL_BASE_URL={url!r}: give http(s)://host[:port][/path] without a trailing "
+            "slash, query or fragment, using only letters, digits and -./: so that the QR code "
+            "stays in alphanumeric mode"
+        )
+    return url
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    instance_path: Path
+    database_url: str = ""
+    seal_base_url: str = "http://127.0.0.1:8000"
+    key_passphrase: bytes | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
+        url = self.database_url or f"sqlite:///{self.instance_path / 'sceau.db'}"
+        object.__setattr__(self, "database_url", sqlalchemy_url(url))
+        _seal_base_url(self.seal_base_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        passphrase = env.get("SCEAU_KEY_PASSPHRASE")
+        port = env.get("SCEAU_PORT", "8000")
+        if not port.isdigit():
+            raise ConfigError(f"SCEAU_PORT={port!r} is not a port number")
+        return cls(
+            instance_path=Path(env.get("SCEAU_INSTANCE") or Path.cwd() / "instance"),
+            database_url=env.get("DATABASE_URL", ""),
+            seal_base_url=env.get("SCEAU_SEAL_BASE_URL", "http://127.0.0.1:8000"),
+            key_passphrase=passphrase.encode("utf-8") if passphrase else None,
+            secret_key=env.get("SCEAU_SECRET_KEY") or None,
+            host=env.get("SCEAU_HOST", "127.0.0.1"),
+            port=int(port),
+        )
+
+    @property
+    def keys_path(self) -> Path:
+        return self.instance_path / "keys"
+
+    @property
+    def blobs_path(self) -> Path:
+        return self.instance_path / "blobs"
+
+    @property
+    def pki_path(self) -> Path:
+        """Certificates of the document-signing key and their root (development PKI)."""
+        return self.instance_path / "pki"
+
+    @property
+    def passphrase_file(self) -> Path:
+        """Development only: a generated passphrase beside the keys it protects."""
+        return self.keys_path / "passphrase"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def settings_of(app: Flask) -> Settings:
+    """The settings an application was built with (see verifier.create_app)."""
+    found: Settings = app.extensions["sceau.settings"]
+    return found

@@ -1,0 +1,63 @@
+"""The instance's key material: key store, development PKI, document signer.
+
+In development the passphrase protecting keys is generated into the instance folder (a
+warning says so at start-up); in production it comes from SCEAU_KEY_PASSPHRASE.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from signing.files import write_atomic
+from signing.keys import FileKeyStore
+from signing.pades import KeyStoreSigner
+from signing.pki import CertificateChain, DevelopmentPki
+from verifier.config import Settings
+
+__all__ = [
+    "DEV_ORGANISATION",
+    "document_signer",
+    "open_key_store",
+    "open_pki",
+    "uses_development_passphrase",
+]
+
+DEV_ORGANISATION = "OFII (développement)"
+
+
+def uses_development_passphrase(settings: Settings) -> bool:
+    return settings.key_passphrase is None
+
+
+def _passphrase(settings: Settings, *, create: bool) -> bytes:
+    if settings.key_passphrase is not None:
+        return settings.key_passphrase
+    path = settings.passphrase_file
+    if not path.exists():
+        if not create:
+            raise FileNotFoundError(
+                f"{path} is missing: run `sceau init`, or set SCEAU_KEY_PASSPHRASE"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, secrets.token_urlsafe(32).encode("ascii") + b"\n")
+    return path.read_bytes().strip()
+
+
+def open_key_store(settings: Settings, *, create: bool = False) -> FileKeyStore:
+    """The store of ``settings``; ``create`` makes the development passphrase if missing."""
+    return FileKeyStore(settings.keys_path, passphrase=_passphrase(settings, create=create))
+
+
+def open_pki(settings: Settings) -> DevelopmentPki:
+    return DevelopmentPki(
+        settings.pki_path,
+        passphrase=_passphrase(settings, create=False),
+        organisation=DEV_ORGANISATION,
+    )
+
+
+def document_signer(
+    settings: Settings, store: FileKeyStore
+) -> tuple[KeyStoreSigner, CertificateChain]:
+    chain = open_pki(settings).chain(store)
+    return KeyStoreSigner(key_store=store, chain=chain), chain
