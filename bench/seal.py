@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import qrcode
@@ -58,8 +58,9 @@ def main() -> int:
             family_name="Abdelkader-Benyamina",
             given_names="Mohammed Rachid Ali",
             birth_date=BirthDate(1988, 3, 21),
-            issued_on=date(2026, 11, 22),
-            valid_until=date(2027, 11, 22),
+            # Today: the key was made just now, and a key vouches for nothing before its window.
+            issued_on=date.today(),
+            valid_until=date.today() + timedelta(days=365),
             office="DT-SEINE-ST-DENI",
         )
         url = encode(claims, store, key.key_id, base_url="https://verifier.sceau.ofii.fr")

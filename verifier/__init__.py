@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from verifier import cli, db, health
+from verifier import api, cli, db, errors, health, i18n, limits, pages, wellknown
 from verifier.config import Settings, settings_of
 from verifier.keys import uses_development_passphrase
 
@@ -29,8 +29,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.extensions["sceau.settings"] = settings
+    # Werkzeug refuses a larger body with 413 before any view reads it (errors.py words it).
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_upload_bytes
     db.init_app(app, settings.database_url)
+    errors.init_app(app)
+    i18n.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(wellknown.bp)
+    app.register_blueprint(pages.bp)
     cli.init_app(app)
     if uses_development_passphrase(settings):
         log.warning(

@@ -136,7 +136,11 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from verifier.cli_certificates import COMMANDS
+
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
+        app.cli.add_command(command)
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 

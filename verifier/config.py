@@ -51,6 +51,12 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
+    # Uploads (PDFs to verify) larger than this get a 413 before the body is read.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # Anonymous verification (scan page, upload page, API without a token), per address.
+    verify_rate_limit: str = "60 per minute"
+    # Where rate-limit counters live: shared Redis when set (several workers), else memory.
+    redis_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -65,6 +71,9 @@ class Settings:
         port = env.get("SCEAU_PORT", "8000")
         if not port.isdigit():
             raise ConfigError(f"SCEAU_PORT={port!r} is not a port number")
+        upload_mb = env.get("SCEAU_MAX_UPLOAD_MB", "20")
+        if not upload_mb.isdigit() or int(upload_mb) == 0:
+            raise ConfigError(f"SCEAU_MAX_UPLOAD_MB={upload_mb!r} is not a positive number")
         return cls(
             instance_path=Path(env.get("SCEAU_INSTANCE") or Path.cwd() / "instance"),
             database_url=env.get("DATABASE_URL", ""),
@@ -73,6 +82,9 @@ class Settings:
             secret_key=env.get("SCEAU_SECRET_KEY") or None,
             host=env.get("SCEAU_HOST", "127.0.0.1"),
             port=int(port),
+            max_upload_bytes=int(upload_mb) * 1024 * 1024,
+            verify_rate_limit=env.get("SCEAU_VERIFY_RATE_LIMIT", "60 per minute"),
+            redis_url=env.get("SCEAU_REDIS_URL") or None,
         )
 
     @property
@@ -92,6 +104,10 @@ class Settings:
     def passphrase_file(self) -> Path:
         """Development only: a generated passphrase beside the keys it protects."""
         return self.keys_path / "passphrase"
+
+    @property
+    def rate_limit_storage(self) -> str:
+        return self.redis_url or "memory://"
 
     @property
     def is_sqlite(self) -> bool:

@@ -178,6 +178,9 @@ def issue(
         issued_by_token_id=token.id if token is not None else None,
     )
     session.add(certificate)
+    # The certificates table refers to itself (supersedes / superseded by), so the unit of
+    # work cannot order its inserts by foreign keys alone: insert the new row first.
+    session.flush()
     if previous is not None:
         previous.status = CertificateStatus.SUPERSEDED
         previous.superseded_by_id = certificate.id

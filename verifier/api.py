@@ -1,0 +1,153 @@
+"""The JSON API under /api/v1/: issue, read, download, revoke, verify.
+
+Issuing, revoking and reading a certificate need a staff token of the right scope
+(verifier/auth.py); verifying is open to anyone, rate-limited per address unless the caller
+holds a ``verify`` token. The OpenAPI document of these routes is verifier/openapi.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from bundles.errors import CertificateError
+from signing.errors import ClaimsError, SealFormatError
+from verifier import db
+from verifier.api_input import json_object, parse_issue_request, parse_revocation
+from verifier.auth import current_token, require_scope
+from verifier.blobs import BlobNotFound
+from verifier.errors import ApiError
+from verifier.instance import blob_store, keyring
+from verifier.issuance import IdempotencyConflict, IssuanceError, issue, revoke
+from verifier.limits import anonymous_verification
+from verifier.models import Certificate, VerificationChannel
+from verifier.openapi import openapi_document
+from verifier.representation import certificate_json, document_check_json, seal_check_json
+from verifier.tokens import Scope
+from verifier.verification import NotAPdfError, check_document, check_seal
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+_MAX_IDEMPOTENCY_KEY = 200
+
+
+def _certificate(certificate_id: str) -> Certificate:
+    found = None
+    if len(certificate_id) == 24 and all(c in "0123456789abcdef" for c in certificate_id):
+        found = db.session().get(Certificate, certificate_id)
+    if found is None:
+        raise ApiError(404, "certificate-not-found")
+    return found
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())
+
+
+@bp.post("/certificates")
+@require_scope(Scope.ISSUE)
+def issue_certificate() -> ResponseReturnValue:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > _MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise ApiError(400, "idempotency-key-missing")
+    body = json_object()
+    issue_request = parse_issue_request(body)
+    token = current_token()
+    assert token is not None
+    fingerprint = hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    try:
+        certificate, created = issue(
+            db.session(),
+            keyring=keyring(),
+            blobs=blob_store(),
+            office=token.office,
+            request=issue_request,
+            token=token,
+            idempotency_key=key,
+            request_fingerprint=fingerprint,
+        )
+    except IdempotencyConflict:
+        raise ApiError(409, "idempotency-conflict") from None
+    except (IssuanceError, ClaimsError, CertificateError) as exc:
+        raise ApiError(422, "cannot-issue", detail=str(exc)) from None
+    response = jsonify(certificate_json(certificate))
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for(".read_certificate", certificate_id=certificate.id)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.get("/certificates/<certificate_id>")
+@require_scope(Scope.ISSUE, Scope.REVOKE, Scope.VERIFY)
+def read_certificate(certificate_id: str) -> ResponseReturnValue:
+    return jsonify(certificate_json(_certificate(certificate_id)))
+
+
+@bp.get("/certificates/<certificate_id>/pdf")
+@require_scope(Scope.ISSUE, Scope.REVOKE, Scope.VERIFY)
+def certificate_pdf(certificate_id: str) -> ResponseReturnValue:
+    certificate = _certificate(certificate_id)
+    try:
+        pdf = blob_store().get(certificate.pdf_sha256)
+    except BlobNotFound:  # pragma: no cover - the blob is written before its row
+        raise ApiError(404, "certificate-not-found") from None
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{certificate.type}-{certificate.id}.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/certificates/<certificate_id>/revoke")
+@require_scope(Scope.REVOKE)
+def revoke_certificate(certificate_id: str) -> ResponseReturnValue:
+    body = json_object()
+    certificate = _certificate(certificate_id)
+    reason, text = parse_revocation(body)
+    token = current_token()
+    assert token is not None
+    try:
+        revoke(db.session(), certificate, reason=reason, text=text, by=f"token {token.prefix}")
+    except IssuanceError:
+        raise ApiError(409, "already-revoked") from None
+    return jsonify(certificate_json(certificate))
+
+
+@bp.post("/verify")
+@anonymous_verification
+def verify_seal() -> ResponseReturnValue:
+    body = json_object()
+    seal = body.get("seal")
+    if not isinstance(seal, str):
+        raise ApiError(422, "invalid-field", field="seal", detail="the seal URL or payload")
+    try:
+        check = check_seal(db.session(), keyring(), seal, channel=VerificationChannel.API)
+    except SealFormatError as exc:
+        raise ApiError(422, "malformed-seal", field="seal", detail=str(exc)) from None
+    return jsonify(seal_check_json(check))
+
+
+@bp.post("/verify/document")
+@anonymous_verification
+def verify_document() -> ResponseReturnValue:
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(400, "no-file")
+    pdf = upload.read()
+    if not pdf:
+        raise ApiError(400, "empty-file")
+    try:
+        check = check_document(db.session(), keyring(), pdf, channel=VerificationChannel.API)
+    except NotAPdfError:
+        raise ApiError(415, "not-a-pdf") from None
+    return jsonify(document_check_json(check))

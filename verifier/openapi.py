@@ -1,0 +1,379 @@
+"""The OpenAPI 3.1 description of /api/v1/, written by hand beside the routes it describes.
+
+tests/verifier/test_openapi.py runs schemathesis against it, so a route and its description
+cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signing.seal import CertificateType
+from verifier.models import RevocationReason
+
+__all__ = ["openapi_document"]
+
+_ID = {"type": "string", "pattern": "^[0-9a-f]{24}$", "description": "Certificate id"}
+_DATE = {"type": "string", "format": "date"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+_STATUS = {"type": "string", "enum": ["valid", "revoked", "superseded", "expired"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+_ERRORS_AUTH = {
+    "401": _error("No valid token"),
+    "403": _error("The token lacks the scope"),
+}
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "Stable error code"},
+            "message": {"type": "string", "description": "In the language asked for"},
+            "field": {"type": "string", "description": "The request field at fault"},
+        },
+    },
+    "Holder": {
+        "type": "object",
+        "required": ["family_name", "given_names", "birth_date"],
+        "properties": {
+            "family_name": {"type": "string", "maxLength": 200},
+            "given_names": {"type": "string", "maxLength": 200},
+            "birth_date": {
+                "type": "string",
+                "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "description": "YYYY-MM-DD, or YYYY-MM or YYYY when not known",
+            },
+            "nationality": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "foreigner_number": {
+                "type": "string",
+                "maxLength": 20,
+                "description": "Stored for the office; never in a seal, a URL or an answer",
+            },
+            "email": {"type": "string", "maxLength": 254},
+            "preferred_language": {"type": "string", "enum": ["fr", "en", "ar"]},
+        },
+    },
+    "IssueRequest": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            "type": {"type": "string", "enum": [str(t) for t in CertificateType]},
+            "holder": _ref("Holder"),
+            "person_id": {"type": "integer", "minimum": 1},
+            "details": {
+                "type": "object",
+                "maxProperties": 40,
+                "description": "The type's own fields (see the wording table); ISO dates "
+                "(YYYY-MM-DD) and date-times are printed as dates",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string", "maxLength": 2000},
+                        {"type": "integer", "minimum": 0, "maximum": 100000},
+                        {
+                            "type": "array",
+                            "maxItems": 60,
+                            "items": {"type": "string", "maxLength": 200},
+                        },
+                    ]
+                },
+            },
+            "issued_on": _DATE,
+            "valid_until": _DATE,
+            "supersedes": _ID,
+        },
+        "description": "Give exactly one of holder and person_id.",
+    },
+    "RevokeRequest": {
+        "type": "object",
+        "required": ["reason"],
+        "properties": {
+            "reason": {"type": "string", "enum": [str(r) for r in RevocationReason]},
+            "text": {"type": "string", "maxLength": 2000},
+        },
+    },
+    "VerifyRequest": {
+        "type": "object",
+        "required": ["seal"],
+        "properties": {
+            "seal": {"type": "string", "description": "The seal URL or its payload"},
+        },
+    },
+    "PublicHolder": {
+        "type": "object",
+        "required": ["family_name", "given_names", "birth_date"],
+        "properties": {
+            "family_name": {"type": "string"},
+            "given_names": {"type": "string"},
+            "birth_date": {"type": "string"},
+        },
+    },
+    "Revocation": {
+        "type": ["object", "null"],
+        "required": ["reason", "revoked_at"],
+        "properties": {
+            "reason": {"type": "string", "enum": [str(r) for r in RevocationReason]},
+            "revoked_at": {"type": "string", "format": "date-time"},
+            "text": {"type": "string"},
+            "revoked_by": {"type": "string"},
+        },
+    },
+    "PublicCertificate": {
+        "type": "object",
+        "required": [
+            "id",
+            "type",
+            "holder",
+            "office",
+            "office_name",
+            "issued_on",
+            "valid_until",
+            "status",
+            "revocation",
+            "superseded_by",
+        ],
+        "properties": {
+            "id": _ID,
+            "type": {"type": "string"},
+            "holder": _ref("PublicHolder"),
+            "office": {"type": "string"},
+            "office_name": {"type": "string"},
+            "issued_on": _DATE,
+            "valid_until": _NULLABLE_DATE,
+            "status": _STATUS,
+            "revocation": _ref("Revocation"),
+            "superseded_by": {"type": ["string", "null"]},
+        },
+    },
+    "Certificate": {
+        "allOf": [
+            _ref("PublicCertificate"),
+            {
+                "type": "object",
+                "required": ["person_id", "details", "issued_at", "key_id", "seal_url"],
+                "properties": {
+                    "person_id": {"type": "integer"},
+                    "details": {"type": "object"},
+                    "issued_at": {"type": "string", "format": "date-time"},
+                    "key_id": {"type": "string"},
+                    "seal_url": {"type": "string"},
+                    "pdf_sha256": {"type": "string"},
+                    "pdf_url": {"type": "string"},
+                    "supersedes": {"type": ["string", "null"]},
+                },
+            },
+        ]
+    },
+    "SealCheck": {
+        "type": "object",
+        "required": ["status", "genuine", "reasons", "signature", "certificate"],
+        "properties": {
+            "status": {
+                "type": "string",
+                "enum": [
+                    "valid",
+                    "revoked",
+                    "superseded",
+                    "expired",
+                    "not-genuine",
+                    "unregistered",
+                ],
+            },
+            "genuine": {"type": "boolean"},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "signature": {
+                "type": "object",
+                "properties": {
+                    "valid": {"type": "boolean"},
+                    "key_known": {"type": "boolean"},
+                    "key_usable": {"type": "boolean"},
+                    "key_id": {"type": "string"},
+                },
+            },
+            "verification_code": {"type": "string"},
+            "seal_claims": {"type": ["object", "null"]},
+            "certificate": {"anyOf": [_ref("PublicCertificate"), {"type": "null"}]},
+        },
+    },
+    "DocumentCheck": {
+        "type": "object",
+        "required": ["match", "reasons", "status", "certificate", "signature"],
+        "properties": {
+            "match": {"type": "string", "enum": ["exact-match", "modified", "unknown"]},
+            "reasons": {"type": "array", "items": {"type": "string"}},
+            "status": {"anyOf": [_STATUS, {"type": "null"}]},
+            "certificate": {"anyOf": [_ref("PublicCertificate"), {"type": "null"}]},
+            "signature": {"type": ["object", "null"]},
+        },
+    },
+}
+
+_CERTIFICATE_ID_PARAMETER = {
+    "name": "certificate_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+}
+
+_RATE_LIMITED = _error("Too many anonymous verifications from this address")
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Sceau",
+            "version": "1",
+            "description": "Sealed OFII certificates: issue, revoke and verify. Messages follow "
+            "Accept-Language (fr, en, ar).",
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": _SCHEMAS,
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/api/v1/certificates": {
+                "post": {
+                    "operationId": "issueCertificate",
+                    "summary": "Issue a certificate (scope issue)",
+                    "security": [{"token": []}],
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "description": "A retried request with the same key and body "
+                            "returns the first certificate instead of issuing again",
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("IssueRequest")}},
+                    },
+                    "responses": {
+                        "201": _json(_ref("Certificate"), "Issued"),
+                        "200": _json(_ref("Certificate"), "A replay of an earlier request"),
+                        "400": _error("Malformed request"),
+                        **_ERRORS_AUTH,
+                        "409": _error("Idempotency-Key used for another request"),
+                        "413": _error("Body too large"),
+                        "415": _error("Not JSON"),
+                        "422": _error("A field is invalid, or the certificate cannot be issued"),
+                    },
+                }
+            },
+            "/api/v1/certificates/{certificate_id}": {
+                "get": {
+                    "operationId": "readCertificate",
+                    "summary": "A certificate's metadata (any scope)",
+                    "security": [{"token": []}],
+                    "parameters": [_CERTIFICATE_ID_PARAMETER],
+                    "responses": {
+                        "200": _json(_ref("Certificate"), "The certificate"),
+                        **_ERRORS_AUTH,
+                        "404": _error("No such certificate"),
+                    },
+                }
+            },
+            "/api/v1/certificates/{certificate_id}/pdf": {
+                "get": {
+                    "operationId": "downloadCertificate",
+                    "summary": "The signed PDF (any scope)",
+                    "security": [{"token": []}],
+                    "parameters": [_CERTIFICATE_ID_PARAMETER],
+                    "responses": {
+                        "200": {
+                            "description": "The PDF as issued",
+                            "content": {"application/pdf": {"schema": {"type": "string"}}},
+                        },
+                        **_ERRORS_AUTH,
+                        "404": _error("No such certificate"),
+                    },
+                }
+            },
+            "/api/v1/certificates/{certificate_id}/revoke": {
+                "post": {
+                    "operationId": "revokeCertificate",
+                    "summary": "Revoke a certificate (scope revoke)",
+                    "security": [{"token": []}],
+                    "parameters": [_CERTIFICATE_ID_PARAMETER],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("RevokeRequest")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Certificate"), "Revoked"),
+                        "400": _error("Malformed request"),
+                        **_ERRORS_AUTH,
+                        "404": _error("No such certificate"),
+                        "409": _error("Already revoked"),
+                        "413": _error("Body too large"),
+                        "415": _error("Not JSON"),
+                        "422": _error("Invalid reason or text"),
+                    },
+                }
+            },
+            "/api/v1/verify": {
+                "post": {
+                    "operationId": "verifySeal",
+                    "summary": "Verify a seal (anonymous, rate-limited; a verify token lifts "
+                    "the limit)",
+                    "security": [{}, {"token": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("VerifyRequest")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("SealCheck"), "The verdict"),
+                        "400": _error("Malformed request"),
+                        "413": _error("Body too large"),
+                        "415": _error("Not JSON"),
+                        "422": _error("Not a seal"),
+                        "429": _RATE_LIMITED,
+                    },
+                }
+            },
+            "/api/v1/verify/document": {
+                "post": {
+                    "operationId": "verifyDocument",
+                    "summary": "Compare a PDF with the issued documents (anonymous, rate-limited)",
+                    "security": [{}, {"token": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                },
+                                "encoding": {"file": {"contentType": "application/pdf"}},
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("DocumentCheck"), "The verdict"),
+                        "400": _error("No file, or an empty one"),
+                        "413": _error("File too large"),
+                        "415": _error("Not a PDF"),
+                        "429": _RATE_LIMITED,
+                    },
+                }
+            },
+        },
+    }

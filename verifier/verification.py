@@ -1,0 +1,200 @@
+"""Online verification: what the seal or the PDF proves, plus what the register knows.
+
+The signing package answers "did a trusted key sign exactly this?" offline; this module adds
+the register's word (revoked, superseded, expired, or never registered at all) and records
+that a check happened (channel and outcome only: nothing about who checked).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signing.errors import PdfSignatureError
+from signing.pades import PdfSignatureReport, validate_pdf
+from signing.seal import SealVerification, decode, verify
+from verifier.keyring import Keyring
+from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
+
+__all__ = [
+    "DocumentCheck",
+    "DocumentMatch",
+    "NotAPdfError",
+    "SealCheck",
+    "SealStatus",
+    "check_document",
+    "check_seal",
+    "online_status",
+]
+
+# A PDF's header may follow up to 1024 bytes of junk (ISO 32000-1, 7.5.2, as readers accept).
+_PDF_HEADER_WINDOW = 1024
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]")
+_XMP_IDENTIFIER = re.compile(rb"<dc:identifier>([0-9a-f]{24})</dc:identifier>")
+
+
+class SealStatus(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    EXPIRED = "expired"
+    NOT_GENUINE = "not-genuine"  # the signature does not hold, or the key is not trusted
+    UNREGISTERED = "unregistered"  # genuinely signed, yet absent from the register
+
+
+class DocumentMatch(enum.StrEnum):
+    EXACT = "exact-match"
+    MODIFIED = "modified"
+    UNKNOWN = "unknown"
+
+
+class NotAPdfError(ValueError):
+    """The upload is not a PDF at all: nothing to verify."""
+
+
+def online_status(certificate: Certificate, today: date | None = None) -> SealStatus:
+    """The register's status; a valid certificate past its end date is expired."""
+    if certificate.status == CertificateStatus.REVOKED:
+        return SealStatus.REVOKED
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        return SealStatus.SUPERSEDED
+    day = today or date.today()
+    if certificate.valid_until is not None and certificate.valid_until < day:
+        return SealStatus.EXPIRED
+    return SealStatus.VALID
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    status: SealStatus
+    reasons: tuple[str, ...]
+    verification: SealVerification
+    certificate: Certificate | None
+
+    @property
+    def genuine(self) -> bool:
+        return self.status is not SealStatus.NOT_GENUINE
+
+
+def check_seal(
+    session: Session, keyring: Keyring, text: str, *, channel: VerificationChannel
+) -> SealCheck:
+    """Verify a seal URL or payload; :class:`signing.errors.SealFormatError` if malformed."""
+    seal = decode(text)
+    result = verify(seal, keyring.trust)
+    certificate = session.get(Certificate, seal.claims.certificate_id.hex())
+    reasons = [str(r) for r in result.reasons]
+    if not result.bottom_line:
+        status = SealStatus.NOT_GENUINE
+    elif certificate is None:
+        status = SealStatus.UNREGISTERED
+        reasons.append("not-in-register")
+    elif certificate.seal_sha256 != seal.digest.hex():
+        # Our key signed other claims under this id: the register is the reference.
+        status = SealStatus.NOT_GENUINE
+        reasons.append("differs-from-register")
+    else:
+        status = online_status(certificate)
+    _record(session, channel, status, certificate if status is not SealStatus.NOT_GENUINE else None)
+    return SealCheck(status, tuple(reasons), result, certificate)
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    match: DocumentMatch
+    reasons: tuple[str, ...]
+    certificate: Certificate | None
+    status: SealStatus | None  # the register's status of the certificate found, if any
+    signature: PdfSignatureReport | None
+
+
+def check_document(
+    session: Session, keyring: Keyring, pdf: bytes, *, channel: VerificationChannel
+) -> DocumentCheck:
+    """Compare an uploaded PDF with the issued documents; :class:`NotAPdfError` if not a PDF."""
+    if b"%PDF-" not in pdf[:_PDF_HEADER_WINDOW]:
+        raise NotAPdfError("not a PDF")
+    report: PdfSignatureReport | None
+    try:
+        report = validate_pdf(pdf, [keyring.chain.root])
+    except PdfSignatureError as exc:
+        report = None
+        signature_problem = "not-signed" if "no signature" in str(exc) else "signature-unreadable"
+    certificate = _by_pdf_hash(session, hashlib.sha256(pdf).hexdigest())
+    if certificate is not None:
+        check = DocumentCheck(
+            DocumentMatch.EXACT, (), certificate, online_status(certificate), report
+        )
+        _record(session, channel, check.match, certificate)
+        return check
+
+    reasons: list[str] = []
+    certificate = _signed_revision(session, pdf)
+    if certificate is not None:
+        reasons.append("content-appended-after-signing")
+    else:
+        certificate = _by_identifier(session, pdf)
+    if report is None:
+        reasons.append(signature_problem)
+    else:
+        if not report.intact:
+            reasons.append("signed-content-altered")
+        elif not report.valid:
+            reasons.append("signature-invalid")
+        if not report.trusted:
+            reasons.append("signer-not-trusted")
+        if not report.covers_whole_file and "content-appended-after-signing" not in reasons:
+            reasons.append("content-appended-after-signing")
+    if certificate is None:
+        if report is not None and report.bottom_line:
+            reasons.append("not-in-register")
+        check = DocumentCheck(DocumentMatch.UNKNOWN, tuple(reasons), None, None, report)
+    else:
+        status = online_status(certificate)
+        check = DocumentCheck(DocumentMatch.MODIFIED, tuple(reasons), certificate, status, report)
+    _record(session, channel, check.match, certificate)
+    return check
+
+
+def _by_pdf_hash(session: Session, digest: str) -> Certificate | None:
+    return session.scalars(
+        select(Certificate).where(Certificate.pdf_sha256 == digest).limit(1)
+    ).first()
+
+
+def _signed_revision(session: Session, pdf: bytes) -> Certificate | None:
+    """The issued document this file extends: its first revision, if that is one we issued."""
+    for match in _BYTE_RANGE.finditer(pdf):
+        end = int(match.group(2)) + int(match.group(3))
+        if 0 < end < len(pdf):
+            # pyHanko ends the signed revision with "%%EOF" and a newline we may not cover.
+            for cut in (end, end + 1, end + 2):
+                found = _by_pdf_hash(session, hashlib.sha256(pdf[:cut]).hexdigest())
+                if found is not None:
+                    return found
+    return None
+
+
+def _by_identifier(session: Session, pdf: bytes) -> Certificate | None:
+    """The certificate named in the XMP metadata (dc:identifier), if the file still has it."""
+    match = _XMP_IDENTIFIER.search(pdf)
+    return session.get(Certificate, match.group(1).decode("ascii")) if match else None
+
+
+def _record(
+    session: Session, channel: VerificationChannel, outcome: str, certificate: Certificate | None
+) -> None:
+    session.add(
+        VerificationEvent(
+            channel=str(channel),
+            outcome=str(outcome),
+            certificate_id=certificate.id if certificate is not None else None,
+        )
+    )
+    session.commit()
