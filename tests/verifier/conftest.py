@@ -26,12 +26,8 @@ class Staff:
 
     secrets: dict[Scope, str] = field(default_factory=dict)
 
-    def headers(self, *scopes: Scope, **extra: str) -> dict[str, str]:
-        if len(scopes) == 1:
-            secret = self.secrets[scopes[0]]
-        else:
-            secret = self.secrets[frozenset(scopes)]  # type: ignore[index]
-        return {"Authorization": f"Bearer {secret}", **extra}
+    def headers(self, scope: Scope, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secrets[scope]}", **extra}
 
 
 @pytest.fixture
