@@ -48,6 +48,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         key_passphrase=b"test passphrase",
         secret_key="test",
+        # Suites send many anonymous verifications from one address; the limit itself is
+        # tested in tests/verifier/test_rate_limit.py with a low one.
+        verify_rate_limit="100000 per minute",
     )
 
 

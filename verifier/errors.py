@@ -43,7 +43,7 @@ class ApiError(Exception):
         self.status = status
         self.code = code
         self.field = field
-        self.params = params
+        self.params = {"field": field, **params} if field is not None else params
 
 
 def _wants_json() -> bool:
