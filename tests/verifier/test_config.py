@@ -43,3 +43,24 @@ def test_a_seal_base_url_that_would_break_the_qr_is_refused(tmp_path: Path, base
 def test_a_bad_port_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         Settings.from_env({"SCEAU_INSTANCE": str(tmp_path), "SCEAU_PORT": "http"})
+
+
+def test_upload_size_rate_limit_and_redis_come_from_the_environment(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "SCEAU_INSTANCE": str(tmp_path),
+            "SCEAU_MAX_UPLOAD_MB": "5",
+            "SCEAU_VERIFY_RATE_LIMIT": "10 per minute",
+            "SCEAU_REDIS_URL": "redis://127.0.0.1:6379/2",
+        }
+    )
+    assert settings.max_upload_bytes == 5 * 1024 * 1024
+    assert settings.verify_rate_limit == "10 per minute"
+    assert settings.rate_limit_storage == "redis://127.0.0.1:6379/2"
+    assert Settings.from_env({"SCEAU_INSTANCE": str(tmp_path)}).rate_limit_storage == "memory://"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lots", ""])
+def test_a_nonsense_upload_limit_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="SCEAU_MAX_UPLOAD_MB"):
+        Settings.from_env({"SCEAU_INSTANCE": str(tmp_path), "SCEAU_MAX_UPLOAD_MB": value})
