@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(settings.instance_path),
-        template_folder=str(TEMPLATES),
+        template_folder=str(settings.templates_path or TEMPLATES),
     )
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.extensions["sceau.settings"] = settings

@@ -57,6 +57,9 @@ class Settings:
     verify_rate_limit: str = "60 per minute"
     # Where rate-limit counters live: shared Redis when set (several workers), else memory.
     redis_url: str | None = None
+    # Jinja templates: the top-level templates/ of a checkout unless set (the Docker image
+    # installs the packages into site-packages and copies templates/ elsewhere).
+    templates_path: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -85,6 +88,7 @@ class Settings:
             max_upload_bytes=int(upload_mb) * 1024 * 1024,
             verify_rate_limit=env.get("SCEAU_VERIFY_RATE_LIMIT", "60 per minute"),
             redis_url=env.get("SCEAU_REDIS_URL") or None,
+            templates_path=Path(env["SCEAU_TEMPLATES"]) if env.get("SCEAU_TEMPLATES") else None,
         )
 
     @property
