@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(STAMP)  ## create the instance if needed, then serve on http://127.0.0.1:8000
+run: $(STAMP)  ## create the instance if needed, add demo data to an empty one, then serve on http://127.0.0.1:8000
 	$(BIN)/sceau init
+	$(BIN)/sceau demo --if-empty
 	$(BIN)/sceau serve
 
 test: $(STAMP)  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
