@@ -60,6 +60,9 @@ def issue_certificate() -> ResponseReturnValue:
     issue_request = parse_issue_request(body)
     token = current_token()
     assert token is not None
+    if token.office is None:  # a prefecture agent's or a lawyer's token: no office to issue for
+        raise ApiError(403, "forbidden-scope", scope=str(Scope.ISSUE))
+    office = token.office
     fingerprint = hashlib.sha256(
         json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
@@ -68,7 +71,7 @@ def issue_certificate() -> ResponseReturnValue:
             db.session(),
             keyring=keyring(),
             blobs=blob_store(),
-            office=token.office,
+            office=office,
             request=issue_request,
             token=token,
             idempotency_key=key,

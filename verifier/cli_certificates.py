@@ -561,8 +561,9 @@ def tokens_list() -> None:
         f"{'created (UTC)':<17} {'last used':<17} {'revoked':<17} label"
     )
     for token in tokens:
+        office = token.office.code if token.office else "-"
         click.echo(
-            f"{token.id:>4}  {token.prefix:<13} {token.office.code:<10} {token.scopes:<20} "
+            f"{token.id:>4}  {token.prefix:<13} {office:<10} {token.scopes:<20} "
             f"{_when(token.created_at):<17} {_when(token.last_used_at):<17} "
             f"{_when(token.revoked_at):<17} {token.label}"
         )

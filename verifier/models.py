@@ -18,13 +18,22 @@ from verifier.db import Base, utcnow
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
+    "AuditHead",
     "Certificate",
     "CertificateStatus",
+    "FileAccess",
     "IdempotencyRecord",
+    "Mandate",
+    "MandateScope",
     "Office",
+    "OneTimeCode",
     "Person",
     "Revocation",
     "RevocationReason",
+    "Role",
+    "SignInFailure",
+    "User",
     "VerificationChannel",
     "VerificationEvent",
 ]
@@ -50,6 +59,25 @@ class VerificationChannel(enum.StrEnum):
     SCAN = "scan"
     UPLOAD = "upload"
     API = "api"
+
+
+class Role(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    OFII_AGENT = "ofii-agent"  # scoped to an office
+    PREFECTURE_AGENT = "prefecture-agent"  # scoped to a prefecture
+    LAWYER = "lawyer"  # with bar membership; sees only clients who mandated them
+    MIGRANT = "migrant"  # linked to one person record
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff must use a second factor (TOTP)."""
+        return self in (Role.ADMINISTRATOR, Role.OFII_AGENT, Role.PREFECTURE_AGENT)
+
+
+class MandateScope(enum.StrEnum):
+    READ = "read"
+    BUILD_PACKS = "packs"
+    UPLOAD = "upload"
 
 
 class Office(Base):
@@ -89,7 +117,8 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     label: Mapped[str] = mapped_column(String(200))
     scopes: Mapped[str] = mapped_column(String(100))  # space-separated
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -98,7 +127,8 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    office: Mapped[Office] = relationship()
+    office: Mapped[Office | None] = relationship()
+    user: Mapped[User] = relationship()
 
     @property
     def scope_set(self) -> frozenset[str]:
@@ -168,3 +198,143 @@ class IdempotencyRecord(Base):
     request_sha256: Mapped[str] = mapped_column(String(64))
     certificate_id: Mapped[str] = mapped_column(ForeignKey("certificates.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A person who signs in. Staff and lawyers have no person record; a migrant has one."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lowercased
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    totp_last_step: Mapped[int | None] = mapped_column(default=None)  # no code used twice
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    prefecture: Mapped[str | None] = mapped_column(String(100), default=None)
+    bar: Mapped[str | None] = mapped_column(String(100), default=None)
+    bar_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
+    preferred_language: Mapped[str] = mapped_column(String(5), default="fr")
+    # Bumped on password change and disabling: every older session stops being valid.
+    session_version: Mapped[int] = mapped_column(default=1)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    office: Mapped[Office | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class Mandate(Base):
+    """A migrant's grant of access to a lawyer: scopes, an end date, revocable at once."""
+
+    __tablename__ = "mandates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    lawyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scopes: Mapped[str] = mapped_column(String(40))  # space-separated MandateScope values
+    ends_on: Mapped[date] = mapped_column(Date)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    person: Mapped[Person] = relationship()
+    lawyer: Mapped[User] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+    def active_on(self, day: date) -> bool:
+        return self.revoked_at is None and day <= self.ends_on
+
+
+class FileAccess(Base):
+    """That someone other than the migrant looked at the migrant's file: shown to the migrant."""
+
+    __tablename__ = "file_accesses"
+    __table_args__ = (Index("ix_file_accesses_person_at", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(30), default="")
+    object_id: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class AuditHead(Base):
+    """The one row holding the chain's last sequence number and hash (locked while appending)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: each entry's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(30), default="")
+    object_id: Mapped[str] = mapped_column(String(40), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class OneTimeCode(Base):
+    """Activation letters and password resets: only a hash is kept; single use; expiring."""
+
+    __tablename__ = "one_time_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "activation" | "password-reset"
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins, per account and per address, for throttling (kept a day)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_at", "email", "at"),
+        Index("ix_sign_in_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

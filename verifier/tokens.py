@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.db import utcnow
-from verifier.models import ApiToken, Office
+from verifier.models import ApiToken, Office, Role, User
 
-__all__ = ["Scope", "authenticate", "create_token", "hash_token"]
+__all__ = ["Scope", "authenticate", "create_token", "hash_token", "service_account"]
 
 PREFIX = "sceau_"
 
@@ -32,15 +32,46 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def service_account(session: Session, office: Office) -> User:
+    """The office's account for machine tokens: an OFII agent with no password (cannot sign
+    in on the web), created on first use."""
+    email = f"service-{office.code.lower()}@sceau.invalid"
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email,
+            display_name=f"API tokens of {office.code}",
+            role=Role.OFII_AGENT,
+            office=office,
+        )
+        session.add(user)
+        session.flush()
+    return user
+
+
 def create_token(
-    session: Session, *, office: Office, scopes: set[Scope], label: str
+    session: Session,
+    *,
+    scopes: set[Scope],
+    label: str,
+    user: User | None = None,
+    office: Office | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token row and its secret, which exists nowhere else once returned."""
+    """A new token row and its secret, which exists nowhere else once returned.
+
+    The token acts for ``user`` (its office, if any, comes from the user); given only an
+    ``office``, for that office's service account.
+    """
     if not scopes:
         raise ValueError("a token needs at least one scope")
+    if user is None:
+        if office is None:
+            raise ValueError("a token belongs to a user or an office")
+        user = service_account(session, office)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        office=office,
+        user=user,
+        office=user.office,
         label=label,
         scopes=" ".join(sorted(scopes)),
         token_hash=hash_token(secret),
@@ -60,7 +91,7 @@ def authenticate(session: Session, authorization: str | None) -> ApiToken | None
         return None
     digest = hash_token(secret)
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if token is None or token.revoked_at is not None:
+    if token is None or token.revoked_at is not None or token.user.disabled_at is not None:
         return None
     if not hmac.compare_digest(token.token_hash, digest):  # pragma: no cover - index matched
         return None

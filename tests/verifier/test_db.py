@@ -53,3 +53,39 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app: Flask) -> 
         with db.engine().connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": False})
             assert compare_metadata(context, Base.metadata) == []
+
+
+def test_interim_office_tokens_move_to_a_service_account_and_keep_working(app: Flask) -> None:
+    from sqlalchemy import text
+
+    from verifier.models import ApiToken
+    from verifier.tokens import authenticate, hash_token
+
+    with app.app_context():
+        migrate.upgrade(db.engine(), "0002")
+        with db.engine().begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO offices (id, code, name, created_at) "
+                    "VALUES (7, 'DT-LYON', 'Lyon', '2026-11-01 10:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO api_tokens (office_id, label, scopes, token_hash, prefix, "
+                    "created_at) VALUES (7, 'old', 'issue', :hash, 'sceau_abcdef', "
+                    "'2026-11-01 10:00:00+00:00')"
+                ),
+                {"hash": hash_token("sceau_interim-secret")},
+            )
+        migrate.upgrade(db.engine())
+        token = authenticate(db.session(), "Bearer sceau_interim-secret")
+        assert token is not None
+        assert token.user.email == "service-dt-lyon@sceau.invalid"
+        assert token.user.password_hash is None  # cannot sign in on the web
+        assert token.office is not None
+        assert token.office.code == "DT-LYON"
+        assert db.session().scalars(select(ApiToken)).one().user_id == token.user.id
+        db.session().rollback()
+        migrate.downgrade(db.engine(), "0002")
+        assert "users" not in inspect(db.engine()).get_table_names()
