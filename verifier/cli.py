@@ -136,11 +136,11 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from verifier.cli_certificates import COMMANDS
+    from verifier import cli_accounts, cli_certificates
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
-    for command in COMMANDS:
+    for command in (*cli_certificates.COMMANDS, *cli_accounts.COMMANDS):
         app.cli.add_command(command)
 
 

@@ -60,6 +60,16 @@ class Settings:
     # Jinja templates: the top-level templates/ of a checkout unless set (the Docker image
     # installs the packages into site-packages and copies templates/ elsewhere).
     templates_path: Path | None = None
+    # Behind a reverse proxy that sets X-Forwarded-Proto/For/Host (needed for HSTS, secure
+    # cookies' scheme checks and per-address throttling to see the real client).
+    behind_proxy: bool = False
+    # Outgoing mail: a real SMTP server, or (unset) the instance's outbox folder.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = "Sceau OFII <no-reply@sceau.invalid>"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -74,6 +84,9 @@ class Settings:
         port = env.get("SCEAU_PORT", "8000")
         if not port.isdigit():
             raise ConfigError(f"SCEAU_PORT={port!r} is not a port number")
+        smtp_port = env.get("SCEAU_SMTP_PORT", "587")
+        if not smtp_port.isdigit():
+            raise ConfigError(f"SCEAU_SMTP_PORT={smtp_port!r} is not a port number")
         upload_mb = env.get("SCEAU_MAX_UPLOAD_MB", "20")
         if not upload_mb.isdigit() or int(upload_mb) == 0:
             raise ConfigError(f"SCEAU_MAX_UPLOAD_MB={upload_mb!r} is not a positive number")
@@ -89,6 +102,13 @@ class Settings:
             verify_rate_limit=env.get("SCEAU_VERIFY_RATE_LIMIT", "60 per minute"),
             redis_url=env.get("SCEAU_REDIS_URL") or None,
             templates_path=Path(env["SCEAU_TEMPLATES"]) if env.get("SCEAU_TEMPLATES") else None,
+            behind_proxy=env.get("SCEAU_BEHIND_PROXY", "") in {"1", "true", "yes"},
+            smtp_host=env.get("SCEAU_SMTP_HOST") or None,
+            smtp_port=int(smtp_port),
+            smtp_user=env.get("SCEAU_SMTP_USER") or None,
+            smtp_password=env.get("SCEAU_SMTP_PASSWORD") or None,
+            smtp_starttls=env.get("SCEAU_SMTP_STARTTLS", "1") not in {"0", "false", "no"},
+            mail_from=env.get("SCEAU_MAIL_FROM", "Sceau OFII <no-reply@sceau.invalid>"),
         )
 
     @property

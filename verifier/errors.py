@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _HTTP_CODES = {
     400: "bad-request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
     413: "too-large",

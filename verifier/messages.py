@@ -109,4 +109,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Internal error: nothing was recorded. Try again or report it.",
         "ar": "خطأ داخلي: لم يُسجَّل أي شيء. أعد المحاولة أو أبلغ عنه.",
     },
+    "forbidden": {
+        "fr": "Votre compte ne donne pas accès à cette page.",
+        "en": "Your account does not give access to this page.",
+        "ar": "حسابك لا يتيح الوصول إلى هذه الصفحة.",
+    },
+    "csrf-failed": {
+        "fr": "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et "
+        "recommencez.",
+        "en": "The form has expired or did not come from this site: reload the page and try again.",
+        "ar": "انتهت صلاحية النموذج أو أنه لم يأتِ من هذا الموقع: أعد تحميل الصفحة وحاول مجددًا.",
+    },
+    "throttled": {
+        "fr": "Trop d'essais infructueux : attendez 15 minutes avant de réessayer.",
+        "en": "Too many failed attempts: wait 15 minutes before trying again.",
+        "ar": "محاولات فاشلة كثيرة جدًا: انتظر 15 دقيقة قبل المحاولة مجددًا.",
+    },
+    "password-too-short": {
+        "fr": "Le mot de passe doit compter au moins 12 caractères.",
+        "en": "The password must be at least 12 characters long.",
+        "ar": "يجب أن تتكون كلمة المرور من 12 حرفًا على الأقل.",
+    },
+    "password-too-simple": {
+        "fr": "Ce mot de passe est trop simple : variez les caractères.",
+        "en": "This password is too simple: use more varied characters.",
+        "ar": "كلمة المرور هذه بسيطة جدًا: نوّع الأحرف.",
+    },
 }
