@@ -1,0 +1,183 @@
+"""The rate limit of anonymous verification: one budget per address across the seal page, the
+drop page and the API; a ``verify`` token is exempt; with Redis, every worker process sees the
+same count (shown with two application instances and a real redis-server)."""
+
+from __future__ import annotations
+
+import io
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+
+from tests.tools import require_tool
+from tests.verifier.conftest import Staff, issue_body
+from verifier import Settings, create_app
+from verifier.i18n import translate
+from verifier.tokens import Scope
+
+LIMIT = "3 per minute"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The suite's settings with a budget small enough to exhaust in a test."""
+    return replace(settings, verify_rate_limit=LIMIT)
+
+
+def _seal_url(app: Flask, staff: Staff) -> str:
+    made = app.test_client().post(
+        "/api/v1/certificates",
+        json=issue_body(),
+        headers=staff.headers(Scope.ISSUE, **{"Idempotency-Key": "limit"}),
+    )
+    assert made.status_code == 201, made.get_json()
+    url: str = made.get_json()["seal_url"]
+    return url
+
+
+def _page(url: str) -> str:
+    return "/V/" + url.rsplit("/", 1)[1]
+
+
+def test_the_fourth_anonymous_check_is_refused_in_the_visitors_language(
+    ready_app: Flask, staff: Staff
+) -> None:
+    url = _seal_url(ready_app, staff)
+    client = ready_app.test_client()
+    english = {"Accept-Language": "en"}
+    assert client.post("/api/v1/verify", json={"seal": url}, headers=english).status_code == 200
+    assert client.get(_page(url), headers=english).status_code == 200
+    assert client.post("/api/v1/verify", json={"seal": url}, headers=english).status_code == 200
+
+    page = client.get(_page(url), headers=english)
+    assert page.status_code == 429
+    assert page.mimetype == "text/html"
+    assert translate("rate-limited", lang="en") in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+
+    api = client.post("/api/v1/verify", json={"seal": url}, headers={"Accept-Language": "ar"})
+    assert api.status_code == 429
+    assert api.get_json() == {
+        "error": "rate-limited",
+        "message": translate("rate-limited", lang="ar"),
+    }
+
+
+def test_the_drop_page_shares_the_budget(ready_app: Flask, staff: Staff) -> None:
+    url = _seal_url(ready_app, staff)
+    client = ready_app.test_client()
+    for _ in range(3):
+        dropped = client.post(
+            "/verifier",
+            data={"file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "c.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert dropped.status_code == 200
+    assert client.get(_page(url)).status_code == 429
+    assert client.get("/verifier").status_code == 200  # showing the form is not a check
+
+
+def test_each_address_has_its_own_budget(ready_app: Flask, staff: Staff) -> None:
+    url = _seal_url(ready_app, staff)
+    first = ready_app.test_client()
+    other = ready_app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    for _ in range(3):
+        assert first.get(_page(url)).status_code == 200
+    assert first.get(_page(url)).status_code == 429
+    assert other.get(_page(url)).status_code == 200
+
+
+def test_a_verify_token_is_exempt(ready_app: Flask, staff: Staff) -> None:
+    url = _seal_url(ready_app, staff)
+    client = ready_app.test_client()
+    token = staff.headers(Scope.VERIFY)
+    for _ in range(6):
+        assert client.post("/api/v1/verify", json={"seal": url}, headers=token).status_code == 200
+        assert client.get(_page(url), headers=token).status_code == 200
+    assert client.post("/api/v1/verify", json={"seal": url}).status_code == 200
+    # An issue-only token does not buy verification volume.
+    issue_only = staff.headers(Scope.ISSUE)
+    for _ in range(2):
+        assert client.get(_page(url), headers=issue_only).status_code == 200
+    assert client.get(_page(url), headers=issue_only).status_code == 429
+
+
+# ----------------------------------------------------------------------------- Redis
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real, throwaway redis-server on a free port, stopped at teardown."""
+    command = require_tool("redis-server", "redis-server")
+    port = _free_port()
+    server = subprocess.Popen(
+        [command, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_redis(port, server)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_for_redis(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        assert server.poll() is None, "redis-server exited at start"
+        with redis.Redis(host="127.0.0.1", port=port, socket_timeout=1) as probe:
+            try:
+                if probe.ping():
+                    return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_two_app_instances_share_the_count_through_redis(
+    settings: Settings, redis_url: str
+) -> None:
+    """As two worker processes would: A spends two checks, B (built after A, with its own
+    connection) sees them and refuses the fourth. With memory storage B would start at zero."""
+    shared = replace(settings, redis_url=redis_url)
+    shared.instance_path.mkdir(parents=True, exist_ok=True)
+    first = create_app(shared)
+    apps = [first]
+    try:
+        assert first.test_cli_runner().invoke(args=["init"]).exit_code == 0
+        seal = {"seal": "AAAA"}  # malformed: refused with 422, and still counted
+        client_a = first.test_client()
+        assert client_a.post("/api/v1/verify", json=seal).status_code == 422
+        assert client_a.post("/api/v1/verify", json=seal).status_code == 422
+
+        second = create_app(shared)
+        apps.append(second)
+        client_b = second.test_client()
+        assert client_b.post("/api/v1/verify", json=seal).status_code == 422
+        refused = client_b.post("/api/v1/verify", json=seal)
+        assert refused.status_code == 429
+        assert refused.get_json()["error"] == "rate-limited"
+        assert client_a.get("/V/AAAA").status_code == 429
+    finally:
+        for app in apps:
+            app.extensions["sceau.engine"].dispose()
