@@ -48,7 +48,11 @@ class ApiError(Exception):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/.well-known/")
+    if request.path.startswith(("/api/", "/.well-known/")):
+        return True
+    # A verifier app fetching a seal URL with Accept: application/json gets JSON errors too.
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
 
 
 def respond(

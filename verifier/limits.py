@@ -17,6 +17,8 @@ from verifier.tokens import Scope
 
 __all__ = ["anonymous_verification", "init_app", "limiter"]
 
+# One limiter for the process: its storage is set by the last init_app. A server runs one
+# application per process, so this is that app's; tests build apps one after another.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
