@@ -9,7 +9,19 @@ from pathlib import Path
 
 from flask import Flask
 
-from verifier import api, cli, db, errors, health, i18n, limits, pages, wellknown
+from verifier import (
+    accounts,
+    api,
+    cli,
+    db,
+    errors,
+    health,
+    i18n,
+    limits,
+    pages,
+    security,
+    wellknown,
+)
 from verifier.config import Settings, settings_of
 from verifier.keys import uses_development_passphrase
 
@@ -36,6 +48,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
+    accounts.init_app(app)
+    security.init_app(app)
+    # The API authenticates with bearer tokens, never cookies: no cross-site request can
+    # carry its credentials, so its JSON bodies need no CSRF token.
+    security.csrf.exempt(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(wellknown.bp)

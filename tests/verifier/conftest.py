@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from bundles.certificate.samples import sample_document
@@ -18,6 +19,15 @@ from verifier.models import Office
 from verifier.tokens import Scope, create_token
 
 OFFICE = "DT-PARIS"  # the development office `sceau init` creates
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def form_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on the page at ``path``, as a browser would send it back."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match is not None, f"no CSRF token in the form of {path}"
+    return match.group(1)
 
 
 @dataclass

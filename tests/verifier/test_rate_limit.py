@@ -17,7 +17,7 @@ import redis
 from flask import Flask
 
 from tests.tools import require_tool
-from tests.verifier.conftest import Staff, issue_body
+from tests.verifier.conftest import Staff, form_token, issue_body
 from verifier import Settings, create_app
 from verifier.i18n import translate
 from verifier.tokens import Scope
@@ -76,7 +76,10 @@ def test_the_drop_page_shares_the_budget(ready_app: Flask, staff: Staff) -> None
     for _ in range(3):
         dropped = client.post(
             "/verifier",
-            data={"file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "c.pdf")},
+            data={
+                "file": (io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "c.pdf"),
+                "csrf_token": form_token(client, "/verifier"),
+            },
             content_type="multipart/form-data",
         )
         assert dropped.status_code == 200
