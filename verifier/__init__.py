@@ -11,14 +11,20 @@ from flask import Flask
 
 from verifier import (
     accounts,
+    admin_pages,
+    agent_pages,
     api,
+    auth_pages,
     cli,
     db,
     errors,
     health,
     i18n,
+    lawyer_pages,
     limits,
+    onboarding_pages,
     pages,
+    portal_pages,
     security,
     wellknown,
 )
@@ -57,6 +63,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(wellknown.bp)
     app.register_blueprint(pages.bp)
+    for area in (
+        auth_pages,
+        onboarding_pages,
+        portal_pages,
+        lawyer_pages,
+        agent_pages,
+        admin_pages,
+    ):
+        app.register_blueprint(area.bp)
     cli.init_app(app)
     if uses_development_passphrase(settings):
         log.warning(

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 
 from flask import Flask, g, has_request_context, request
 
+from verifier.auth_messages import AUTH_MESSAGES
 from verifier.messages import MESSAGES
 from verifier.page_messages import PAGE_MESSAGES
+from verifier.portal_messages import PORTAL_MESSAGES
 
 __all__ = [
     "COOKIE",
@@ -29,7 +31,12 @@ __all__ = [
 LANGUAGES = ("fr", "en", "ar")
 DEFAULT = "fr"
 COOKIE = "sceau_lang"
-_CATALOG: Mapping[str, Mapping[str, str]] = {**MESSAGES, **PAGE_MESSAGES}
+_CATALOG: Mapping[str, Mapping[str, str]] = {
+    **MESSAGES,
+    **PAGE_MESSAGES,
+    **AUTH_MESSAGES,
+    **PORTAL_MESSAGES,
+}
 
 
 def _negotiate() -> str:

@@ -89,7 +89,7 @@ def current_status(certificate: Certificate, today: date | None = None) -> str:
     return CertificateStatus.VALID
 
 
-def _person(session: Session, request: IssueRequest) -> Person:
+def _person(session: Session, request: IssueRequest, office: Office) -> Person:
     if request.person_id is not None:
         person = session.get(Person, request.person_id)
         if person is None:
@@ -108,6 +108,7 @@ def _person(session: Session, request: IssueRequest) -> Person:
         foreigner_number=holder.foreigner_number,
         email=holder.email,
         preferred_language=holder.preferred_language,
+        office_id=office.id,
     )
     session.add(person)
     return person
@@ -141,7 +142,7 @@ def issue(
         if previous.status != CertificateStatus.VALID:
             raise IssuanceError(f"certificate {previous.id} is {previous.status}")
     person = previous.person if previous is not None and request.holder is None else None
-    person = person or _person(session, request)
+    person = person or _person(session, request, office)
     claims = SealClaims(
         certificate_id=new_certificate_id(),
         certificate_type=request.certificate_type,

@@ -105,7 +105,11 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     preferred_language: Mapped[str] = mapped_column(String(5), default="fr")
+    # The OFII office that holds the person's file: its agents may open it.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office | None] = relationship()
 
     def __repr__(self) -> str:  # never the foreigner number, even in a debugger
         return f"<Person {self.id}>"

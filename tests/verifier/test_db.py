@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import StatementError
 
 from verifier import db, migrate
-from verifier.models import Office
+from verifier.models import Office, Person
 
 
 def test_migrations_create_and_remove_the_schema(app: Flask) -> None:
@@ -78,7 +78,23 @@ def test_interim_office_tokens_move_to_a_service_account_and_keep_working(app: F
                 ),
                 {"hash": hash_token("sceau_interim-secret")},
             )
-        migrate.upgrade(db.engine())
+            connection.execute(
+                text(
+                    "INSERT INTO persons (id, family_name, given_names, family_name_normalized, "
+                    "given_names_normalized, birth_date, preferred_language, created_at) "
+                    "VALUES (3, 'Haddad', 'Amina', 'HADDAD', 'AMINA', '1994', 'fr', "
+                    "'2026-11-01 10:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO certificates (id, type, person_id, office_id, details, status, "
+                    "issued_on, issued_at, key_id, seal_url, seal_sha256, pdf_sha256) VALUES "
+                    "('00112233445566778899aabb', 'medical-visit', 3, 7, '{}', 'valid', "
+                    "'2026-11-01', '2026-11-01 10:00:00+00:00', 'k', 'u', 's', 'p')"
+                )
+            )
+        migrate.upgrade(db.engine())  # persons is rebuilt on SQLite: its rows must survive
         token = authenticate(db.session(), "Bearer sceau_interim-secret")
         assert token is not None
         assert token.user.email == "service-dt-lyon@sceau.invalid"
@@ -86,6 +102,9 @@ def test_interim_office_tokens_move_to_a_service_account_and_keep_working(app: F
         assert token.office is not None
         assert token.office.code == "DT-LYON"
         assert db.session().scalars(select(ApiToken)).one().user_id == token.user.id
+        person = db.session().get(Person, 3)
+        assert person is not None
+        assert person.office_id == 7  # the file belongs to the office that certified them
         db.session().rollback()
         migrate.downgrade(db.engine(), "0002")
         assert "users" not in inspect(db.engine()).get_table_names()

@@ -116,6 +116,15 @@ def upgrade() -> None:
     op.create_index("ix_sign_in_failures_email_at", "sign_in_failures", ["email", "at"])
     op.create_index("ix_sign_in_failures_address_at", "sign_in_failures", ["address", "at"])
 
+    with op.batch_alter_table("persons") as batch:
+        batch.add_column(sa.Column("office_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_persons_office_id_offices", "offices", ["office_id"], ["id"])
+        batch.create_index("ix_persons_office_id", ["office_id"])
+    # A person's file belongs to the office that issued them a certificate first.
+    op.execute(
+        "UPDATE persons SET office_id = (SELECT c.office_id FROM certificates c "
+        "WHERE c.person_id = persons.id ORDER BY c.issued_at LIMIT 1)"
+    )
     with op.batch_alter_table("api_tokens") as batch:
         batch.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
     _move_tokens_to_service_accounts()
@@ -164,6 +173,10 @@ def downgrade() -> None:
         batch.drop_constraint("fk_api_tokens_user_id_users", type_="foreignkey")
         batch.drop_column("user_id")
         batch.alter_column("office_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("persons") as batch:
+        batch.drop_index("ix_persons_office_id")
+        batch.drop_constraint("fk_persons_office_id_offices", type_="foreignkey")
+        batch.drop_column("office_id")
     for table in (
         "sign_in_failures",
         "one_time_codes",

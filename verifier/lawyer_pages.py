@@ -1,0 +1,9 @@
+"""Pages of the lawyer area (issue 5)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+__all__ = ["bp"]
+
+bp = Blueprint("lawyer", __name__)

@@ -1,0 +1,9 @@
+"""Pages of the onboarding area (issue 5)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+__all__ = ["bp"]
+
+bp = Blueprint("onboarding", __name__)
