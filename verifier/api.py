@@ -16,10 +16,12 @@ from flask.typing import ResponseReturnValue
 from bundles.errors import CertificateError
 from signing.errors import ClaimsError, SealFormatError
 from verifier import db
+from verifier.access import record_access
 from verifier.api_input import json_object, parse_issue_request, parse_revocation
 from verifier.auth import current_token, require_scope
 from verifier.blobs import BlobNotFound
 from verifier.errors import ApiError
+from verifier.i18n import gettext
 from verifier.instance import blob_store, keyring
 from verifier.issuance import IdempotencyConflict, IssuanceError, issue, revoke
 from verifier.limits import anonymous_verification
@@ -34,6 +36,7 @@ __all__ = ["bp"]
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 _MAX_IDEMPOTENCY_KEY = 200
+MAX_BATCH = 100
 
 
 def _certificate(certificate_id: str) -> Certificate:
@@ -89,16 +92,35 @@ def issue_certificate() -> ResponseReturnValue:
     return response
 
 
+def _record_read(certificate: Certificate, action: str) -> None:
+    """A staff read of a certificate opens a person's file: the migrant will see it."""
+    token = current_token()
+    assert token is not None
+    session = db.session()
+    record_access(
+        session,
+        token.user,
+        certificate.person,
+        action=action,
+        object_type="certificate",
+        object_id=certificate.id,
+    )
+    session.commit()
+
+
 @bp.get("/certificates/<certificate_id>")
 @require_scope(Scope.ISSUE, Scope.REVOKE, Scope.VERIFY)
 def read_certificate(certificate_id: str) -> ResponseReturnValue:
-    return jsonify(certificate_json(_certificate(certificate_id)))
+    certificate = _certificate(certificate_id)
+    _record_read(certificate, "api-read")
+    return jsonify(certificate_json(certificate))
 
 
 @bp.get("/certificates/<certificate_id>/pdf")
 @require_scope(Scope.ISSUE, Scope.REVOKE, Scope.VERIFY)
 def certificate_pdf(certificate_id: str) -> ResponseReturnValue:
     certificate = _certificate(certificate_id)
+    _record_read(certificate, "api-download")
     try:
         pdf = blob_store().get(certificate.pdf_sha256)
     except BlobNotFound:  # pragma: no cover - the blob is written before its row
@@ -120,7 +142,7 @@ def revoke_certificate(certificate_id: str) -> ResponseReturnValue:
     token = current_token()
     assert token is not None
     try:
-        revoke(db.session(), certificate, reason=reason, text=text, by=f"token {token.prefix}")
+        revoke(db.session(), certificate, reason=reason, text=text, by=f"token:{token.prefix}")
     except IssuanceError:
         raise ApiError(409, "already-revoked") from None
     return jsonify(certificate_json(certificate))
@@ -138,6 +160,38 @@ def verify_seal() -> ResponseReturnValue:
     except SealFormatError as exc:
         raise ApiError(422, "malformed-seal", field="seal", detail=str(exc)) from None
     return jsonify(seal_check_json(check))
+
+
+@bp.post("/verify/batch")
+@require_scope(Scope.VERIFY)
+def verify_batch() -> ResponseReturnValue:
+    """Up to MAX_BATCH seals in one request, for prefecture systems checking many papers."""
+    body = json_object()
+    seals = body.get("seals")
+    if (
+        not isinstance(seals, list)
+        or not 1 <= len(seals) <= MAX_BATCH
+        or not all(isinstance(seal, str) for seal in seals)
+    ):
+        raise ApiError(
+            422, "invalid-field", field="seals", detail=f"a list of 1 to {MAX_BATCH} strings"
+        )
+    session, keys = db.session(), keyring()
+    results: list[dict[str, object]] = []
+    for index, seal in enumerate(seals):
+        try:
+            check = check_seal(session, keys, seal, channel=VerificationChannel.API)
+        except SealFormatError as exc:
+            results.append(
+                {
+                    "index": index,
+                    "error": "malformed-seal",
+                    "message": gettext("malformed-seal", detail=str(exc)),
+                }
+            )
+            continue
+        results.append({"index": index, **seal_check_json(check)})
+    return jsonify(results=results)
 
 
 @bp.post("/verify/document")

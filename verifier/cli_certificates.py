@@ -25,7 +25,7 @@ from bundles.errors import CertificateError
 from signing.errors import ClaimsError, SealFormatError
 from signing.files import write_atomic
 from signing.seal import CertificateType
-from verifier import db
+from verifier import audit, db
 from verifier.api_input import parse_issue_request
 from verifier.db import utcnow
 from verifier.errors import ApiError
@@ -37,6 +37,7 @@ from verifier.models import (
     Office,
     Person,
     RevocationReason,
+    User,
     VerificationChannel,
 )
 from verifier.representation import certificate_json, document_check_json, seal_check_json
@@ -536,17 +537,43 @@ def tokens_group() -> None:
     help="What the token may do; repeat for several.",
 )
 @click.option("--label", default="", help="Who or what holds the token, for the list.")
-def tokens_create(office_code: str | None, scopes: tuple[str, ...], label: str) -> None:
+@click.option(
+    "--user",
+    "user_email",
+    default=None,
+    help="Account the token acts for (its role limits the scopes); else the office's "
+    "service account.",
+)
+def tokens_create(
+    office_code: str | None, scopes: tuple[str, ...], label: str, user_email: str | None
+) -> None:
     """Create a token and print its secret: only its hash is kept, so copy it now."""
     session = db.session()
-    office = _office(session, office_code)
-    token, secret = create_token(
-        session, office=office, scopes={Scope(s) for s in scopes}, label=label
+    user = None
+    if user_email is not None:
+        user = session.scalar(select(User).where(User.email == user_email.strip().lower()))
+        if user is None or user.disabled_at is not None:
+            raise click.UsageError(f"no active account {user_email!r}")
+    office = _office(session, office_code) if user is None else None
+    try:
+        token, secret = create_token(
+            session, user=user, office=office, scopes={Scope(s) for s in scopes}, label=label
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    audit.append(
+        session,
+        actor="cli",
+        action="token.create",
+        object_type="token",
+        object_id=token.id,
+        details={"user": token.user_id, "scopes": token.scopes},
     )
     session.commit()
     click.echo(secret)
+    where = token.office.code if token.office else token.user.email
     click.echo(
-        f"token {token.id} ({token.prefix}…, {office.code}, {token.scopes}): "
+        f"token {token.id} ({token.prefix}…, {where}, {token.scopes}): "
         "this secret will not be shown again.",
         err=True,
     )
@@ -592,6 +619,9 @@ def tokens_revoke(prefix_or_id: str) -> None:
     if token.revoked_at is not None:
         raise click.ClickException(f"token {token.id} was revoked on {_when(token.revoked_at)}")
     token.revoked_at = utcnow()
+    audit.append(
+        session, actor="cli", action="token.revoke", object_type="token", object_id=token.id
+    )
     session.commit()
     click.echo(f"token {token.id} ({token.prefix}…) revoked")
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bundles.certificate import CertificateDocument, DetailValue, build_certificate
 from signing.seal import BirthDate, CertificateType, SealClaims, decode, new_certificate_id
 from signing.seal import normalize_name as seal_name
+from verifier import audit
 from verifier.blobs import BlobStore
 from verifier.db import utcnow
 from verifier.keyring import Keyring
@@ -128,6 +129,7 @@ def issue(
     token: ApiToken | None = None,
     idempotency_key: str | None = None,
     request_fingerprint: str = "",
+    actor: str | None = None,
 ) -> tuple[Certificate, bool]:
     """Issue a certificate; returns it and whether it was created now (False on a replay)."""
     if idempotency_key is not None and token is not None:
@@ -194,6 +196,14 @@ def issue(
                 certificate_id=certificate.id,
             )
         )
+    audit.append(
+        session,
+        actor=actor or (f"token:{token.prefix}" if token is not None else "cli"),
+        action="certificate.issue",
+        object_type="certificate",
+        object_id=certificate.id,
+        details={"type": certificate.type, "supersedes": certificate.supersedes_id},
+    )
     try:
         session.commit()
     except IntegrityError:
@@ -234,6 +244,14 @@ def revoke(
     )
     certificate.status = CertificateStatus.REVOKED
     session.add(revocation)
+    audit.append(
+        session,
+        actor=by,
+        action="certificate.revoke",
+        object_type="certificate",
+        object_id=certificate.id,
+        details={"reason": str(reason)},
+    )
     session.commit()
     return revocation
 

@@ -348,6 +348,61 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/verify/batch": {
+                "post": {
+                    "operationId": "verifyBatch",
+                    "summary": "Verify up to 100 seals (scope verify)",
+                    "security": [{"token": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["seals"],
+                                    "properties": {
+                                        "seals": {
+                                            "type": "array",
+                                            "minItems": 1,
+                                            "maxItems": 100,
+                                            "items": {"type": "string"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["results"],
+                                "properties": {
+                                    "results": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["index"],
+                                            "properties": {
+                                                "index": {"type": "integer"},
+                                                "status": {"type": "string"},
+                                                "error": {"type": "string"},
+                                                "message": {"type": "string"},
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                            "One result per seal, in order: a verdict or an error",
+                        ),
+                        "400": _error("Malformed request"),
+                        **_ERRORS_AUTH,
+                        "413": _error("Body too large"),
+                        "415": _error("Not JSON"),
+                        "422": _error("Not a list of 1 to 100 seals"),
+                    },
+                }
+            },
             "/api/v1/verify/document": {
                 "post": {
                     "operationId": "verifyDocument",

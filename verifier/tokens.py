@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from verifier.db import utcnow
 from verifier.models import ApiToken, Office, Role, User
 
-__all__ = ["Scope", "authenticate", "create_token", "hash_token", "service_account"]
+__all__ = [
+    "SCOPES_BY_ROLE",
+    "Scope",
+    "authenticate",
+    "create_token",
+    "hash_token",
+    "service_account",
+]
 
 PREFIX = "sceau_"
 
@@ -26,6 +33,17 @@ class Scope(enum.StrEnum):
     ISSUE = "issue"
     REVOKE = "revoke"
     VERIFY = "verify"
+
+
+# What a token may be allowed to do, by the role of the account it acts for: issuing and
+# revoking are OFII's; prefectures (and administrators, for checks) verify.
+SCOPES_BY_ROLE: dict[Role, frozenset[Scope]] = {
+    Role.OFII_AGENT: frozenset(Scope),
+    Role.PREFECTURE_AGENT: frozenset({Scope.VERIFY}),
+    Role.ADMINISTRATOR: frozenset({Scope.VERIFY}),
+    Role.LAWYER: frozenset(),
+    Role.MIGRANT: frozenset(),
+}
 
 
 def hash_token(secret: str) -> str:
@@ -68,6 +86,11 @@ def create_token(
         if office is None:
             raise ValueError("a token belongs to a user or an office")
         user = service_account(session, office)
+    refused = set(scopes) - SCOPES_BY_ROLE[user.role_enum]
+    if refused:
+        raise ValueError(
+            f"a {user.role} account cannot hold a token for {', '.join(sorted(refused))}"
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

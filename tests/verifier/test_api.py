@@ -319,3 +319,49 @@ def test_the_trust_list_is_cacheable_and_revalidates(ready_app: Flask) -> None:
     etag = first.headers["ETag"]
     again = client.get("/.well-known/sceau/trust.json", headers={"If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_batch_verification_answers_each_seal_in_order(ready_app: Flask, staff: Staff) -> None:
+    client = ready_app.test_client()
+    good = _issue(client, staff, "batch-1")["seal_url"]
+    revoked = _issue(client, staff, "batch-2")
+    client.post(
+        f"/api/v1/certificates/{revoked['id']}/revoke",
+        json={"reason": "fraud"},
+        headers=staff.headers(Scope.REVOKE),
+    )
+    answer = client.post(
+        "/api/v1/verify/batch",
+        json={"seals": [good, "not a seal", revoked["seal_url"]]},
+        headers=staff.headers(Scope.VERIFY),
+    )
+    assert answer.status_code == 200
+    results = answer.get_json()["results"]
+    assert [r["index"] for r in results] == [0, 1, 2]
+    assert results[0]["status"] == "valid"
+    assert results[1]["error"] == "malformed-seal"
+    assert results[2]["status"] == "revoked"
+    too_many = client.post(
+        "/api/v1/verify/batch", json={"seals": [good] * 101}, headers=staff.headers(Scope.VERIFY)
+    )
+    assert too_many.status_code == 422
+    anonymous = client.post("/api/v1/verify/batch", json={"seals": [good]})
+    assert anonymous.status_code == 401
+
+
+def test_a_staff_read_is_recorded_in_the_persons_access_log(ready_app: Flask, staff: Staff) -> None:
+    from sqlalchemy import select
+
+    from verifier import db
+    from verifier.models import FileAccess
+
+    client = ready_app.test_client()
+    made = _issue(client, staff, "read-log")
+    client.get(f"/api/v1/certificates/{made['id']}", headers=staff.headers(Scope.VERIFY))
+    client.get(made["pdf_url"], headers=staff.headers(Scope.VERIFY))
+    with ready_app.app_context():
+        accesses = db.session().scalars(select(FileAccess).order_by(FileAccess.id)).all()
+        assert [(a.person_id, a.action, a.object_id) for a in accesses] == [
+            (made["person_id"], "api-read", made["id"]),
+            (made["person_id"], "api-download", made["id"]),
+        ]

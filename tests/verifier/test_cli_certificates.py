@@ -427,3 +427,28 @@ def test_gc_never_removes_the_pdf_of_an_issued_certificate(
         assert _blob_path(settings, certificate["pdf_sha256"]).exists()
         verdict = runner.invoke(args=["verify", str(tmp_path / f"{certificate['type']}.pdf")])
         assert verdict.exit_code in (0, 1), verdict.output
+
+
+def test_a_token_acts_for_its_user_and_the_role_limits_its_scopes(
+    ready_app: Flask, runner: FlaskCliRunner
+) -> None:
+    from tests.verifier.conftest import make_account
+    from verifier.models import Role
+
+    agent = make_account(ready_app, Role.PREFECTURE_AGENT)
+    refused = runner.invoke(args=["tokens", "create", "--user", agent.email, "--scope", "issue"])
+    assert refused.exit_code == 2
+    assert "cannot hold a token for issue" in refused.output
+    made = runner.invoke(args=["tokens", "create", "--user", agent.email, "--scope", "verify"])
+    assert made.exit_code == 0, made.output
+    secret = made.stdout.strip().splitlines()[0]
+    client = ready_app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    answer = client.post("/api/v1/verify/batch", json={"seals": ["x"]}, headers=auth)
+    assert answer.status_code == 200
+    issue = client.post("/api/v1/certificates", json={}, headers={**auth, "Idempotency-Key": "k"})
+    assert issue.status_code == 403
+    runner.invoke(args=["users", "disable", agent.email])
+    assert (
+        client.post("/api/v1/verify/batch", json={"seals": ["x"]}, headers=auth).status_code == 401
+    )

@@ -37,6 +37,9 @@ def test_every_operation_conforms_to_the_document(
     # Every check but "schema-valid data is accepted": whether a request can succeed depends on
     # the register (does person 7 exist?), the type's own fields and the seal's signature, which
     # no JSON Schema states; such requests get a 4xx with a reason, which the other checks see.
+    # Send through WSGI to this test's app, also for the probes some checks make (e.g. the
+    # same request without credentials, which must then be refused).
+    case.operation.schema.app = ready_app
     case.call_and_validate(
         app=ready_app,
         headers=staff.headers(scope),
