@@ -135,7 +135,14 @@ def forget_half_sign_in() -> None:
     session.pop("pending_user", None)
 
 
+def _template_context() -> dict[str, object]:
+    from verifier.auth_pages import home_of  # the pages import this module
+
+    return {"account": signed_in_user(), "home_of": home_of}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(_template_context)
     manager = LoginManager()
     manager.user_loader(_load)
     manager.session_protection = "strong"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 
 from verifier.auth_messages import AUTH_MESSAGES
 from verifier.messages import MESSAGES
@@ -78,5 +78,24 @@ def _template_context() -> dict[str, object]:
     return {"lang": language, "dir": direction(language), "_": gettext, "languages": LANGUAGES}
 
 
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _remember_choice(response: Response) -> Response:
+    """An explicit ``?lang=`` on any page becomes the visitor's choice for the next ones."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and response.mimetype == "text/html":
+        response.set_cookie(
+            COOKIE,
+            asked,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
+    app.after_request(_remember_choice)

@@ -43,18 +43,20 @@ _LAYOUT: dict[str, dict[str, str]] = {
         "en": "Verify a PDF",
         "ar": "التحقق من ملف PDF",
     },
+    "nav-my-space": {"fr": "Mon espace", "en": "My space", "ar": "مساحتي"},
+    "nav-sign-in": {"fr": "Se connecter", "en": "Sign in", "ar": "تسجيل الدخول"},
     "footer-text": {
         "fr": (
-            "Office français de l'immigration et de l'intégration (OFII). Le seul cookie de ce "
-            "site retient la langue choisie."
+            "Office français de l'immigration et de l'intégration (OFII). Ce site ne pose que "
+            "deux cookies : la langue choisie et, si vous vous connectez, votre session."
         ),
         "en": (
-            "French Office for Immigration and Integration (OFII). The only cookie this site "
-            "sets remembers the language chosen."
+            "French Office for Immigration and Integration (OFII). This site sets two cookies "
+            "only: the language chosen and, if you sign in, your session."
         ),
         "ar": (
-            "المكتب الفرنسي للهجرة والاندماج (OFII). ملف تعريف الارتباط الوحيد في هذا الموقع "
-            "يحفظ اللغة المختارة."
+            "المكتب الفرنسي للهجرة والاندماج (OFII). لا يضع هذا الموقع سوى ملفي تعريف "
+            "ارتباط: اللغة المختارة، وجلستك إذا سجّلت الدخول."
         ),
     },
 }

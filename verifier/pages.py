@@ -10,6 +10,10 @@ The pages work without JavaScript and carry no inline script or style (a strict
 Content-Security-Policy comes with accounts, issue 5). Every answer of this blueprint is
 ``no-store`` (a status changes when a certificate is revoked, and the pages show personal
 data) and ``no-referrer`` (the seal URL itself carries the holder's name).
+
+One addition for signed-in prefecture agents: the seal page also shows the certificate's status
+history (issued, replaced, revoked, with dates and the reason's category), and their look is
+recorded in the holder's access log. Anonymous visitors see exactly what they saw before.
 """
 
 from __future__ import annotations
@@ -32,12 +36,14 @@ from sqlalchemy import select
 from signing.errors import SealFormatError
 from signing.seal import BirthDate, SealClaims, decode
 from verifier import db
+from verifier.access import record_access
+from verifier.accounts import signed_in_user
 from verifier.config import settings_of
 from verifier.errors import ApiError
-from verifier.i18n import COOKIE, LANGUAGES, current_language, gettext
+from verifier.i18n import current_language, gettext
 from verifier.instance import keyring
 from verifier.limits import anonymous_verification
-from verifier.models import Certificate, Office, VerificationChannel
+from verifier.models import Certificate, Office, Role, VerificationChannel
 from verifier.page_messages import PAGE_MESSAGES
 from verifier.representation import seal_check_json
 from verifier.verification import (
@@ -249,21 +255,12 @@ def _prefers_json() -> bool:
 
 @bp.after_request
 def _page_headers(response: Response) -> Response:
-    """Privacy and caching headers of every page, and the language cookie when one is picked."""
+    """Privacy and caching headers of every page (the language cookie is set app-wide, by
+    verifier/i18n.py)."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Content-Language"] = current_language()
     response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        response.set_cookie(
-            COOKIE,
-            asked,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            secure=request.is_secure,
-            httponly=True,
-        )
     return response
 
 
@@ -285,11 +282,72 @@ def seal(payload: str) -> ResponseReturnValue:
             body = {"error": "malformed-seal", "message": gettext("malformed-seal", detail=exc)}
             return jsonify(body), 400
         raise ApiError(400, "seal-unreadable") from None
+    history = _prefecture_history(check)
     if _prefers_json():
         return jsonify(seal_check_json(check))
     rows, from_seal = _seal_rows(check)
     verdict = _status_verdict(check.status, check.certificate)
-    return render_template("seal.html", verdict=verdict, rows=rows, from_seal=from_seal)
+    return render_template(
+        "seal.html", verdict=verdict, rows=rows, from_seal=from_seal, history=history
+    )
+
+
+# ----------------------------------------------------------------------------- prefecture
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step of a certificate's life; ``marker`` (issued, replaces, superseded, revoked)
+    is machine-readable."""
+
+    marker: str
+    date: str
+    text: str
+
+
+def _prefecture_history(check: SealCheck) -> list[HistoryEvent]:
+    """For a signed-in prefecture agent, the status history of a registered certificate (and
+    a record, shown to the holder, that an agent looked); for anybody else nothing.
+
+    A prefecture agent decides on residence: knowing *when* a certificate was replaced or
+    revoked, and the category of the reason, tells them which paper was in force at a given
+    date. The free text of a revocation and who revoked are never shown (they may name
+    people); the replacing certificate is named by its id only."""
+    user = signed_in_user()
+    certificate = check.certificate
+    if user is None or user.role_enum is not Role.PREFECTURE_AGENT or certificate is None:
+        return []
+    if check.status is SealStatus.NOT_GENUINE:
+        return []
+    session = db.session()
+    record_access(
+        session,
+        user,
+        certificate.person,
+        action="verify",
+        object_type="certificate",
+        object_id=certificate.id,
+    )
+    session.commit()
+    return _history(certificate)
+
+
+def _history(certificate: Certificate) -> list[HistoryEvent]:
+    events = [HistoryEvent("issued", _day(certificate.issued_on), gettext("history-issued"))]
+    if certificate.supersedes_id:
+        text = gettext("history-replaces", id=certificate.supersedes_id)
+        events.append(HistoryEvent("replaces", _day(certificate.issued_on), text))
+    if certificate.superseded_by_id:
+        newer = db.session().get(Certificate, certificate.superseded_by_id)
+        when = _paris_day(newer.issued_at) if newer is not None else ""
+        text = gettext("history-superseded", id=certificate.superseded_by_id)
+        events.append(HistoryEvent("superseded", when, text))
+    revocation = certificate.revocation
+    if revocation is not None:
+        reason = gettext(f"reason-{revocation.reason}")
+        text = gettext("history-revoked", reason=reason)
+        events.append(HistoryEvent("revoked", _paris_day(revocation.revoked_at), text))
+    return events
 
 
 def _upload_limit_mb() -> int:
