@@ -14,8 +14,9 @@ from pyhanko.sign.timestamps.api import TimeStamper
 
 from bundles.certificate.document import CertificateDocument, DetailValue, format_value
 from bundles.certificate.pdfa import DocumentMetadata, check_pdfa, to_pdfa
-from bundles.certificate.render import ISSUER, QR_SIZE, VERIFY_LINE, render_page
+from bundles.certificate.render import QR_SIZE, VERIFY_LINE, render_page
 from bundles.certificate.wording import WORDING, Field, Wording
+from bundles.layout import ISSUER
 from signing.keys import KeyStore
 from signing.pades import KeyStoreSigner, sign_pdf
 from signing.seal import encode

@@ -10,85 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from bundles.certificate.document import CertificateDocument, format_value
 from bundles.certificate.qr import draw_qr
 from bundles.certificate.wording import WORDING
 from bundles.errors import CertificateError
+from bundles.layout import BLUE, BOLD, GREY, HEIGHT, ISSUER, REGULAR, WIDTH, PageCursor
 
 __all__ = ["QR_SIZE", "VERIFY_LINE", "render_page"]
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 QR_SIZE = 45 * mm
 VERIFY_LINE = "Vérifiez ce document : scannez le code — Verify this document: scan the code"
-ISSUER = "Office français de l'immigration et de l'intégration"
-WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 CONTENT = WIDTH - 2 * MARGIN
-BLUE = (0.0, 0.13, 0.42)
-RED = (0.81, 0.08, 0.2)
-GREY = (0.33, 0.33, 0.36)
 LABEL_COLUMN = 62 * mm
 
 
-class _Page:
-    """A cursor down the page: each call draws and moves below what it drew."""
-
-    def __init__(self, canvas: Any) -> None:
-        self.c = canvas
-        self.y = HEIGHT - MARGIN
-
-    def text(
-        self,
-        text: str,
-        *,
-        size: float,
-        bold: bool = False,
-        colour: tuple[float, float, float] = (0, 0, 0),
-        x: float = MARGIN,
-        width: float = CONTENT,
-        leading: float = 1.25,
-        after: float = 0,
-    ) -> None:
-        font = BOLD if bold else REGULAR
-        self.c.setFont(font, size)
-        self.c.setFillColorRGB(*colour)
-        for line in simpleSplit(text, font, size, width):
-            self.y -= size * leading
-            self.c.drawString(x, self.y, line)
-        self.y -= after
-
-    def row(self, label_fr: str, label_en: str, lines: Sequence[str]) -> None:
-        top = self.y
-        self.text(label_fr, size=9, colour=GREY, width=LABEL_COLUMN - 4 * mm)
-        self.text(label_en, size=7.5, colour=GREY, width=LABEL_COLUMN - 4 * mm)
-        below_labels = self.y
-        self.y = top
-        for line in lines:
-            self.text(line, size=10.5, x=MARGIN + LABEL_COLUMN, width=CONTENT - LABEL_COLUMN)
-        self.y = min(self.y, below_labels) - 2.2 * mm
-
-    def rule(self, *, after: float = 4 * mm) -> None:
-        self.c.setStrokeColorRGB(*BLUE)
-        self.c.setLineWidth(0.8)
-        self.c.line(MARGIN, self.y, WIDTH - MARGIN, self.y)
-        self.c.setStrokeColorRGB(*RED)
-        self.c.setLineWidth(2)
-        self.c.line(MARGIN, self.y, MARGIN + 14 * mm, self.y)
-        self.y -= after
+def _row(page: PageCursor, label_fr: str, label_en: str, lines: Sequence[str]) -> None:
+    """A label (French over English) in the left column, the value beside it."""
+    top = page.y
+    page.text(label_fr, size=9, colour=GREY, width=LABEL_COLUMN - 4 * mm)
+    page.text(label_en, size=7.5, colour=GREY, width=LABEL_COLUMN - 4 * mm)
+    below_labels = page.y
+    page.y = top
+    for line in lines:
+        page.text(line, size=10.5, x=MARGIN + LABEL_COLUMN, width=CONTENT - LABEL_COLUMN)
+    page.y = min(page.y, below_labels) - 2.2 * mm
 
 
 def render_page(document: CertificateDocument, seal_url: str) -> bytes:
@@ -104,10 +58,10 @@ def render_page(document: CertificateDocument, seal_url: str) -> bytes:
     canvas.setAuthor(ISSUER)
     canvas.setCreator("Sceau")
     canvas.setSubject(str(claims.certificate_type))
-    page = _Page(canvas)
+    page = PageCursor(canvas, margin=MARGIN)
 
     # Issuer, and what kind of paper this is.
-    page.text(ISSUER.upper(), size=10, bold=True, colour=BLUE, width=CONTENT * 0.62)
+    page.text(ISSUER.upper(), size=10, font=BOLD, colour=BLUE, width=CONTENT * 0.62)
     page.text(document.office_name, size=9.5, width=CONTENT * 0.62)
     for line in document.office_address:
         page.text(line, size=8.5, colour=GREY, width=CONTENT * 0.62)
@@ -120,29 +74,29 @@ def render_page(document: CertificateDocument, seal_url: str) -> bytes:
     page.y -= 4 * mm
     page.rule(after=7 * mm)
 
-    page.text(wording.title_fr, size=17, bold=True, colour=BLUE, leading=1.2, after=1 * mm)
+    page.text(wording.title_fr, size=17, font=BOLD, colour=BLUE, leading=1.2, after=1 * mm)
     page.text(wording.title_en, size=11, colour=GREY, after=5 * mm)
     page.text(wording.statement_fr, size=10, leading=1.35, after=1.5 * mm)
     page.text(wording.statement_en, size=8.5, colour=GREY, leading=1.35, after=6 * mm)
 
-    page.text("Titulaire — Holder", size=10, bold=True, colour=BLUE, after=2 * mm)
-    page.row("Nom", "Family name", [claims.family_name.upper() or "—"])
-    page.row("Prénoms", "Given names", [claims.given_names or "—"])
-    page.row("Date de naissance", "Date of birth", format_value(claims.birth_date))
+    page.text("Titulaire — Holder", size=10, font=BOLD, colour=BLUE, after=2 * mm)
+    _row(page, "Nom", "Family name", [claims.family_name.upper() or "—"])
+    _row(page, "Prénoms", "Given names", [claims.given_names or "—"])
+    _row(page, "Date de naissance", "Date of birth", format_value(claims.birth_date))
     page.y -= 2 * mm
     page.rule(after=5 * mm)
 
     for field in wording.fields:
         value = document.details.get(field.key)
         if value:
-            page.row(field.label_fr, field.label_en, format_value(value))
-    page.row("Délivré le", "Issued on", [*format_value(claims.issued_on), document.office_name])
+            _row(page, field.label_fr, field.label_en, format_value(value))
+    _row(page, "Délivré le", "Issued on", [*format_value(claims.issued_on), document.office_name])
     until = (
         format_value(claims.valid_until)
         if claims.valid_until
         else ["Sans date de fin de validité — no end date"]
     )
-    page.row("Valable jusqu'au", "Valid until", until)
+    _row(page, "Valable jusqu'au", "Valid until", until)
 
     qr_top = MARGIN + 14 * mm + QR_SIZE
     if page.y < qr_top + 4 * mm:
@@ -162,10 +116,10 @@ def _draw_seal_block(canvas: Any, document: CertificateDocument, seal_url: str) 
     draw_qr(canvas, seal_url, x=MARGIN, y=bottom, size=QR_SIZE)
 
     text_x = MARGIN + QR_SIZE + 6 * mm
-    page = _Page(canvas)
+    page = PageCursor(canvas, margin=MARGIN)
     page.y = bottom + QR_SIZE - 2 * mm
     width = WIDTH - MARGIN - text_x
-    page.text(VERIFY_LINE, size=10.5, bold=True, colour=BLUE, x=text_x, width=width, after=2 * mm)
+    page.text(VERIFY_LINE, size=10.5, font=BOLD, colour=BLUE, x=text_x, width=width, after=2 * mm)
     page.text(
         "Le code ouvre la page de vérification de l'OFII, qui affiche le titulaire et l'état du "
         "document (valide, révoqué, remplacé, expiré). Ce qu'elle affiche doit correspondre à "
@@ -184,7 +138,7 @@ def _draw_seal_block(canvas: Any, document: CertificateDocument, seal_url: str) 
         after=3 * mm,
     )
     page.text("Code de vérification — Verification code", size=8, colour=GREY, x=text_x)
-    page.text(claims.verification_code, size=13, bold=True, x=text_x, width=width)
+    page.text(claims.verification_code, size=13, font=BOLD, x=text_x, width=width)
 
     # The URL under the QR, cut anywhere (it has no spaces), small but legible.
     canvas.setFont(REGULAR, 6)

@@ -12,35 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from bundles.certificate.qr import draw_qr
+from bundles.layout import BLUE, BOLD, GREY, HEIGHT, ISSUER, MONO, REGULAR, WIDTH, PageCursor
 
 __all__ = ["ISSUER", "QR_SIZE", "ActivationLetter", "render_activation_letter"]
 
-_SHARED_FONTS = Path(__file__).resolve().parent.parent / "fonts"
-_OWN_FONTS = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD, MONO = "SceauLetter", "SceauLetter-Bold", "SceauLetter-Mono"
-pdfmetrics.registerFont(TTFont(REGULAR, str(_SHARED_FONTS / "DejaVuSans.ttf")))
-pdfmetrics.registerFont(TTFont(BOLD, str(_SHARED_FONTS / "DejaVuSans-Bold.ttf")))
-pdfmetrics.registerFont(TTFont(MONO, str(_OWN_FONTS / "DejaVuSansMono-Bold.ttf")))
-
-ISSUER = "Office français de l'immigration et de l'intégration"
 QR_SIZE = 45 * mm  # as on the certificates: about 0.7 mm a module, read from arm's length
-WIDTH, HEIGHT = A4
 MARGIN = 20 * mm
 CONTENT = WIDTH - 2 * MARGIN
-BLUE = (0.0, 0.13, 0.42)
-RED = (0.81, 0.08, 0.2)
-GREY = (0.33, 0.33, 0.36)
 CODE_SIZE = 24  # points: the code is what the reader must copy without a mistake
 
 
@@ -65,46 +51,11 @@ class ActivationLetter:
             raise ValueError("an activation letter needs its code")
 
 
-class _Cursor:
-    """Writes down the page: each call draws, then moves below what it drew."""
-
-    def __init__(self, canvas: Any) -> None:
-        self.c = canvas
-        self.y = HEIGHT - MARGIN
-
-    def text(
-        self,
-        text: str,
-        *,
-        size: float,
-        font: str = REGULAR,
-        colour: tuple[float, float, float] = (0, 0, 0),
-        x: float = MARGIN,
-        width: float = CONTENT,
-        after: float = 0,
-    ) -> None:
-        self.c.setFont(font, size)
-        self.c.setFillColorRGB(*colour)
-        for line in simpleSplit(text, font, size, width):
-            self.y -= size * 1.3
-            self.c.drawString(x, self.y, line)
-        self.y -= after
-
-    def rule(self, *, after: float) -> None:
-        self.c.setStrokeColorRGB(*BLUE)
-        self.c.setLineWidth(0.8)
-        self.c.line(MARGIN, self.y, WIDTH - MARGIN, self.y)
-        self.c.setStrokeColorRGB(*RED)
-        self.c.setLineWidth(2)
-        self.c.line(MARGIN, self.y, MARGIN + 14 * mm, self.y)
-        self.y -= after
-
-
 def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _header(page: _Cursor, letter: ActivationLetter) -> None:
+def _header(page: PageCursor, letter: ActivationLetter) -> None:
     page.text(ISSUER.upper(), size=10, font=BOLD, colour=BLUE, width=CONTENT * 0.6)
     page.text(letter.office_name, size=9.5, width=CONTENT * 0.6)
     canvas = page.c
@@ -118,7 +69,7 @@ def _header(page: _Cursor, letter: ActivationLetter) -> None:
     page.rule(after=8 * mm)
 
 
-def _introduction(page: _Cursor, letter: ActivationLetter) -> None:
+def _introduction(page: PageCursor, letter: ActivationLetter) -> None:
     name = f"{letter.given_names} {letter.family_name.upper()}".strip()
     page.text("Votre espace personnel Sceau", size=18, font=BOLD, colour=BLUE, after=1 * mm)
     page.text("Your personal Sceau space", size=11.5, colour=GREY, after=6 * mm)
@@ -141,7 +92,7 @@ def _introduction(page: _Cursor, letter: ActivationLetter) -> None:
     )
 
 
-def _code_box(page: _Cursor, letter: ActivationLetter) -> None:
+def _code_box(page: PageCursor, letter: ActivationLetter) -> None:
     canvas = page.c
     height = 30 * mm
     bottom = page.y - height
@@ -166,7 +117,7 @@ def _code_box(page: _Cursor, letter: ActivationLetter) -> None:
     page.y = bottom - 10 * mm
 
 
-def _qr_block(page: _Cursor, letter: ActivationLetter) -> None:
+def _qr_block(page: PageCursor, letter: ActivationLetter) -> None:
     bottom = page.y - QR_SIZE
     draw_qr(page.c, letter.activation_url, x=MARGIN, y=bottom, size=QR_SIZE)
     text_x = MARGIN + QR_SIZE + 7 * mm
@@ -198,7 +149,7 @@ def _qr_block(page: _Cursor, letter: ActivationLetter) -> None:
     page.y = min(page.y, bottom) - 10 * mm
 
 
-def _advice(page: _Cursor) -> None:
+def _advice(page: PageCursor) -> None:
     page.text("Important", size=10, font=BOLD, colour=BLUE, after=1 * mm)
     page.text(
         "Ce code est personnel et ne sert qu'une fois : ne le communiquez à personne. L'OFII ne "
@@ -238,7 +189,7 @@ def render_activation_letter(letter: ActivationLetter) -> bytes:
     canvas.setTitle("Lettre d'activation — Activation letter")
     canvas.setAuthor(ISSUER)
     canvas.setCreator("Sceau")
-    page = _Cursor(canvas)
+    page = PageCursor(canvas, margin=MARGIN, leading=1.3)
     _header(page, letter)
     _introduction(page, letter)
     _code_box(page, letter)
