@@ -37,6 +37,7 @@ from verifier.models import (
     Office,
     Person,
     RevocationReason,
+    StoredFile,
     User,
     VerificationChannel,
 )
@@ -631,8 +632,11 @@ def tokens_revoke(prefix_or_id: str) -> None:
 
 
 def _referenced(session: Session) -> Iterable[str]:
-    """Every blob a row names: today, the PDFs of the certificates."""
-    return set(session.scalars(select(Certificate.pdf_sha256)))
+    """Every blob a row names: certificates' PDFs, and uploads (original and normalised)."""
+    named = set(session.scalars(select(Certificate.pdf_sha256)))
+    named.update(session.scalars(select(StoredFile.original_sha256)))
+    named.update(session.scalars(select(StoredFile.pdf_sha256)))
+    return named
 
 
 @click.command("gc")

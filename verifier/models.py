@@ -18,10 +18,17 @@ from verifier.db import Base, utcnow
 
 __all__ = [
     "ApiToken",
+    "Appointment",
+    "AppointmentPurpose",
+    "AppointmentStatus",
+    "Attendance",
     "AuditEntry",
     "AuditHead",
     "Certificate",
     "CertificateStatus",
+    "Correspondence",
+    "CorrespondenceChannel",
+    "CorrespondenceDirection",
     "FileAccess",
     "IdempotencyRecord",
     "Mandate",
@@ -33,6 +40,10 @@ __all__ = [
     "RevocationReason",
     "Role",
     "SignInFailure",
+    "StoredFile",
+    "Training",
+    "TrainingDay",
+    "TrainingKind",
     "User",
     "VerificationChannel",
     "VerificationEvent",
@@ -342,3 +353,163 @@ class SignInFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ----------------------------------------------------------------------------- journey (issue 6)
+
+
+class TrainingKind(enum.StrEnum):
+    CIVIC = "civic"
+    LANGUAGE = "language"
+    LIFE_IN_FRANCE = "life-in-france"
+    SKILLS_ORIENTATION = "skills-orientation"
+
+
+class Attendance(enum.StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class Training(Base):
+    """A training under the integration contract, as OFII recorded it; certificates of
+    attendance are issued from this record (and its days), never typed by hand."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(200), default="")  # e.g. "Session 2026-14"
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    # Language training only.
+    assessment_result: Mapped[str | None] = mapped_column(String(200), default=None)
+    hours_prescribed: Mapped[int | None] = mapped_column(default=None)  # 100/200/400/600
+    hours_attended: Mapped[int | None] = mapped_column(default=None)
+    level_reached: Mapped[str | None] = mapped_column(String(40), default=None)
+    exempt: Mapped[bool] = mapped_column(default=False)
+    exemption_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    office: Mapped[Office] = relationship()
+    days: Mapped[list[TrainingDay]] = relationship(
+        back_populates="training", order_by="TrainingDay.day", cascade="all, delete-orphan"
+    )
+
+
+class TrainingDay(Base):
+    __tablename__ = "training_days"
+    __table_args__ = (UniqueConstraint("training_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    hours: Mapped[int] = mapped_column(default=6)
+    attendance: Mapped[str] = mapped_column(String(10), default=Attendance.PRESENT)
+
+    training: Mapped[Training] = relationship(back_populates="days")
+
+
+class AppointmentPurpose(enum.StrEnum):
+    RECEPTION_INTERVIEW = "reception-interview"
+    MEDICAL_VISIT = "medical-visit"
+    CIR_SIGNATURE = "cir-signature"
+    TRAINING = "training"
+    END_OF_CONTRACT_INTERVIEW = "end-of-contract-interview"
+    OTHER = "other"
+
+
+class AppointmentStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    ATTENDED = "attended"
+    MISSED = "missed"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    purpose: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column()
+    place: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(12), default=AppointmentStatus.SCHEDULED)
+    note: Mapped[str] = mapped_column(Text, default="")
+    convocation_id: Mapped[str | None] = mapped_column(ForeignKey("certificates.id"))
+    rescheduled_to_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    mailed_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    office: Mapped[Office] = relationship()
+    convocation: Mapped[Certificate | None] = relationship()
+
+
+class CorrespondenceDirection(enum.StrEnum):
+    """Seen from the migrant: what they sent, what they received."""
+
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+class CorrespondenceChannel(enum.StrEnum):
+    POST = "post"
+    REGISTERED_MAIL = "registered-mail"  # tracking number, acknowledgment of receipt
+    EMAIL = "email"
+    HAND_DELIVERY = "hand-delivery"
+
+
+class Correspondence(Base):
+    """A letter or e-mail in the person's file: the proof of diligence appeals rest on."""
+
+    __tablename__ = "correspondence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    direction: Mapped[str] = mapped_column(String(10))
+    sender: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    tracking_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date, default=None)  # AR signed
+    subject: Mapped[str] = mapped_column(String(300))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_by_role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    files: Mapped[list[StoredFile]] = relationship(
+        back_populates="correspondence", order_by="StoredFile.id"
+    )
+
+
+class StoredFile(Base):
+    """An uploaded file after intake: the original and its normalised PDF, both in the blob
+    store, named by their SHA-256."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    correspondence_id: Mapped[int | None] = mapped_column(ForeignKey("correspondence.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))  # e-mail
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    original_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column()
+    removed: Mapped[str] = mapped_column(Text, default="")  # space-separated codes
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    correspondence: Mapped[Correspondence | None] = relationship(back_populates="files")
