@@ -20,12 +20,14 @@ from verifier import (
     errors,
     health,
     i18n,
+    journey_pages,
     lawyer_pages,
     limits,
     onboarding_pages,
     pages,
     portal_pages,
     security,
+    timeline_pages,
     wellknown,
 )
 from verifier.config import Settings, settings_of
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         lawyer_pages,
         agent_pages,
         admin_pages,
+        journey_pages,
+        timeline_pages,
     ):
         app.register_blueprint(area.bp)
     cli.init_app(app)

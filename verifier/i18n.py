@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from flask import Flask, Response, g, has_request_context, request
 
 from verifier.auth_messages import AUTH_MESSAGES
+from verifier.journey_messages import JOURNEY_MESSAGES
 from verifier.messages import MESSAGES
 from verifier.page_messages import PAGE_MESSAGES
 from verifier.portal_messages import PORTAL_MESSAGES
+from verifier.timeline_messages import TIMELINE_MESSAGES
 
 __all__ = [
     "COOKIE",
@@ -36,6 +38,8 @@ _CATALOG: Mapping[str, Mapping[str, str]] = {
     **PAGE_MESSAGES,
     **AUTH_MESSAGES,
     **PORTAL_MESSAGES,
+    **JOURNEY_MESSAGES,
+    **TIMELINE_MESSAGES,
 }
 
 
