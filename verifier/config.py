@@ -51,8 +51,9 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
-    # Uploads (PDFs to verify) larger than this get a 413 before the body is read.
-    max_upload_bytes: int = 20 * 1024 * 1024
+    # A request body larger than this gets a 413 before it is read: room for a few files of
+    # the 32 MB that Télérecours (and bundles/intake) accept per file.
+    max_upload_bytes: int = 64 * 1024 * 1024
     # Anonymous verification (scan page, upload page, API without a token), per address.
     verify_rate_limit: str = "60 per minute"
     # Where rate-limit counters live: shared Redis when set (several workers), else memory.
@@ -87,7 +88,7 @@ class Settings:
         smtp_port = env.get("SCEAU_SMTP_PORT", "587")
         if not smtp_port.isdigit():
             raise ConfigError(f"SCEAU_SMTP_PORT={smtp_port!r} is not a port number")
-        upload_mb = env.get("SCEAU_MAX_UPLOAD_MB", "20")
+        upload_mb = env.get("SCEAU_MAX_UPLOAD_MB", "64")
         if not upload_mb.isdigit() or int(upload_mb) == 0:
             raise ConfigError(f"SCEAU_MAX_UPLOAD_MB={upload_mb!r} is not a positive number")
         return cls(
