@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -33,11 +34,22 @@ from verifier.instance import blob_store, keyring
 from verifier.issuance import Holder, IssuanceError, IssueRequest, issue, revoke
 from verifier.models import (
     ApiToken,
+    Appointment,
+    AppointmentPurpose,
+    AppointmentStatus,
+    Attendance,
     Certificate,
+    Correspondence,
+    CorrespondenceChannel,
+    CorrespondenceDirection,
     Office,
     Person,
     RevocationReason,
+    Role,
     StoredFile,
+    Training,
+    TrainingDay,
+    TrainingKind,
     User,
     VerificationChannel,
 )
@@ -434,7 +446,14 @@ def _create_demo(session: Session, offices: Sequence[Office]) -> None:
     """One valid certificate per type (offices alternating), then one of each other status."""
     by_kind: dict[CertificateType, Certificate] = {}
     for index, kind in enumerate(CertificateType):
-        by_kind[kind] = _demo_issue(session, offices[index % len(offices)], kind)
+        # The VLS-TS a month old: validated 70 days ago (the sample says 40 days before
+        # issue), so that its timeline shows the missing summons after 45 days.
+        issued_on = (
+            date.today() - timedelta(days=30) if kind is CertificateType.VLS_TS_VALIDATION else None
+        )
+        by_kind[kind] = _demo_issue(
+            session, offices[index % len(offices)], kind, issued_on=issued_on
+        )
     # Superseded: the civic-training certificate, corrected by a new one for the same person.
     civic = by_kind[CertificateType.CIVIC_TRAINING]
     _demo_issue(session, civic.office, CertificateType.CIVIC_TRAINING, supersedes=civic.id)
@@ -454,6 +473,115 @@ def _create_demo(session: Session, offices: Sequence[Office]) -> None:
     _demo_issue(
         session, life.office, CertificateType.LIFE_IN_FRANCE, person=life.person, issued_on=old
     )
+    _demo_journey(session, by_kind)
+
+
+def _demo_moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A French office hour ``days_ago`` days before today (negative: in the future), UTC."""
+    day = date.today() - timedelta(days=days_ago)
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Paris"))
+    return local.astimezone(UTC)
+
+
+def _demo_journey(session: Session, by_kind: dict[CertificateType, Certificate]) -> None:
+    """Trainings, appointments and letters for some demo persons, so that their timelines
+    (verifier/timeline.py) show each kind of gap beside ordinary, complete records:
+
+    - Haddad (VLS-TS validated 70 days ago): no summons since; a registered letter with the
+      passport copy sent 25 days ago, no acknowledgment recorded.
+    - Abdelkader-Benyamina (CIR): the signature appointment attended, then a civic training
+      with one day absent and no make-up session.
+    - Tesfaye: a reception interview rescheduled (and then attended: no gap), and the CIR
+      signature appointment missed 12 days ago with no new one.
+    - Suharto: the appointment of their convocation, scheduled.
+    """
+    today = date.today()
+    vls = by_kind[CertificateType.VLS_TS_VALIDATION]
+    session.add(
+        Correspondence(
+            person_id=vls.person_id,
+            on=today - timedelta(days=25),
+            direction=CorrespondenceDirection.SENT,
+            sender=f"{vls.person.given_names} {vls.person.family_name}",
+            recipient="OFII — Direction territoriale",
+            channel=CorrespondenceChannel.REGISTERED_MAIL,
+            tracking_number="1A 234 567 8901 2",
+            subject="Copie du passeport et de la confirmation de validation du VLS-TS",
+            added_by_role=Role.MIGRANT,
+        )
+    )
+
+    cir = by_kind[CertificateType.CIR_SIGNATURE]
+    session.add(
+        Appointment(
+            person_id=cir.person_id,
+            office_id=cir.office_id,
+            purpose=AppointmentPurpose.CIR_SIGNATURE,
+            at=_demo_moment(40, 9, 30),
+            place=cir.office.name,
+            status=AppointmentStatus.ATTENDED,
+        )
+    )
+    civic = Training(
+        person_id=cir.person_id,
+        office_id=cir.office_id,
+        kind=TrainingKind.CIVIC,
+        title="Session 2026-21",
+        provider="Organisme de formation civique",
+        place="Maison de la formation",
+    )
+    for days_ago, attendance in ((30, Attendance.PRESENT), (29, Attendance.PRESENT)):
+        civic.days.append(TrainingDay(day=today - timedelta(days=days_ago), attendance=attendance))
+    civic.days.append(TrainingDay(day=today - timedelta(days=23), attendance=Attendance.ABSENT))
+    civic.days.append(TrainingDay(day=today - timedelta(days=22), attendance=Attendance.PRESENT))
+    session.add(civic)
+
+    life = by_kind[CertificateType.LIFE_IN_FRANCE]
+    moved_to = Appointment(
+        person_id=life.person_id,
+        office_id=life.office_id,
+        purpose=AppointmentPurpose.RECEPTION_INTERVIEW,
+        at=_demo_moment(25, 14),
+        place=life.office.name,
+        status=AppointmentStatus.ATTENDED,
+    )
+    session.add(moved_to)
+    session.flush()
+    session.add_all(
+        [
+            Appointment(
+                person_id=life.person_id,
+                office_id=life.office_id,
+                purpose=AppointmentPurpose.RECEPTION_INTERVIEW,
+                at=_demo_moment(30, 10),
+                place=life.office.name,
+                status=AppointmentStatus.RESCHEDULED,
+                rescheduled_to_id=moved_to.id,
+            ),
+            Appointment(
+                person_id=life.person_id,
+                office_id=life.office_id,
+                purpose=AppointmentPurpose.CIR_SIGNATURE,
+                at=_demo_moment(12, 9),
+                place=life.office.name,
+                status=AppointmentStatus.MISSED,
+            ),
+        ]
+    )
+
+    convocation = by_kind[CertificateType.CONVOCATION]
+    session.add(
+        Appointment(
+            person_id=convocation.person_id,
+            office_id=convocation.office_id,
+            purpose=AppointmentPurpose.END_OF_CONTRACT_INTERVIEW,
+            at=_demo_moment(-18, 9, 30),
+            place=str(convocation.details.get("place", convocation.office.name)),
+            status=AppointmentStatus.SCHEDULED,
+            convocation_id=convocation.id,
+        )
+    )
+    session.commit()
 
 
 def _demo_report(session: Session, offices: Sequence[Office]) -> dict[str, Any]:

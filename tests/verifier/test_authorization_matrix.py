@@ -182,6 +182,20 @@ MATRIX: dict[tuple[str, str], Entry] = {
         _certificate_of_person("/lawyer/clients/{person}/certificates/{certificate}/pdf"),
         owned=True,
     ),
+    ("timeline.mine", "GET"): Entry(_roles(Role.MIGRANT), _fixed("/my/timeline")),
+    ("timeline.mine_pdf", "GET"): Entry(_roles(Role.MIGRANT), _fixed("/my/timeline.pdf")),
+    ("timeline.client", "GET"): Entry(
+        _roles(Role.LAWYER), _person("/lawyer/clients/{person}/timeline"), owned=True
+    ),
+    ("timeline.client_pdf", "GET"): Entry(
+        _roles(Role.LAWYER), _person("/lawyer/clients/{person}/timeline.pdf"), owned=True
+    ),
+    ("timeline.person", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _person("/agent/persons/{person}/timeline"), owned=True
+    ),
+    ("timeline.person_pdf", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _person("/agent/persons/{person}/timeline.pdf"), owned=True
+    ),
     # The OFII agent: files held by their office only.
     ("agent.search", "GET"): Entry(_roles(Role.OFII_AGENT), _fixed("/agent?q=haddad")),
     ("agent.person", "GET"): Entry(
