@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from verifier import (
     accounts,
@@ -20,6 +21,7 @@ from verifier import (
     errors,
     health,
     i18n,
+    journey_api,
     journey_pages,
     lawyer_pages,
     limits,
@@ -39,6 +41,14 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 log = logging.getLogger(__name__)
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` bounded to a 32-bit signed integer (PostgreSQL's INTEGER)."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """Build an application; without settings, they are read from the environment."""
     settings = settings or Settings.from_env()
@@ -47,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(settings.instance_path),
         template_folder=str(settings.templates_path or TEMPLATES),
     )
+    # Ids in paths fit the database's integer columns: a larger one is a 404, not a 500.
+    app.url_map.converters["int"] = DatabaseId
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.extensions["sceau.settings"] = settings
     # Werkzeug refuses a larger body with 413 before any view reads it (errors.py words it).
@@ -61,8 +73,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The API authenticates with bearer tokens, never cookies: no cross-site request can
     # carry its credentials, so its JSON bodies need no CSRF token.
     security.csrf.exempt(api.bp)
+    security.csrf.exempt(journey_api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(journey_api.bp)
     app.register_blueprint(wellknown.bp)
     app.register_blueprint(pages.bp)
     for area in (

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from signing.seal import CertificateType
-from verifier.models import RevocationReason
+from verifier.models import (
+    AppointmentPurpose,
+    AppointmentStatus,
+    Attendance,
+    CorrespondenceChannel,
+    CorrespondenceDirection,
+    RevocationReason,
+    TrainingKind,
+)
 
 __all__ = ["openapi_document"]
 
@@ -221,6 +229,256 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
+
+def _values(kind: type[Any]) -> list[str]:
+    return [str(value) for value in kind]
+
+
+_TEXT = {"type": "string", "maxLength": 200}
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+
+# Issue 6: the integration journey (verifier/journey_api.py).
+_SCHEMAS.update(
+    {
+        "TrainingDay": {
+            "type": "object",
+            "required": ["day"],
+            "properties": {
+                "day": _DATE,
+                "hours": {"type": "integer", "minimum": 1, "maximum": 12, "default": 6},
+                "attendance": {"type": "string", "enum": _values(Attendance)},
+            },
+        },
+        "TrainingRequest": {
+            "type": "object",
+            "required": ["kind"],
+            "description": "Language training: hours_prescribed (100, 200, 400 or 600) and "
+            "hours_attended, or exempt with exemption_reason.",
+            "properties": {
+                "kind": {"type": "string", "enum": _values(TrainingKind)},
+                "title": _TEXT,
+                "provider": _TEXT,
+                "place": _TEXT,
+                "days": {"type": "array", "maxItems": 30, "items": _ref("TrainingDay")},
+                "assessment_result": _TEXT,
+                "hours_prescribed": {"type": "integer", "enum": [100, 200, 400, 600]},
+                "hours_attended": {"type": "integer", "minimum": 0, "maximum": 600},
+                "level_reached": {"type": "string", "maxLength": 40},
+                "exempt": {"type": "boolean"},
+                "exemption_reason": _TEXT,
+            },
+        },
+        "Training": {
+            "type": "object",
+            "required": ["id", "person_id", "kind", "days", "exempt"],
+            "properties": {
+                "id": {"type": "integer"},
+                "person_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": _values(TrainingKind)},
+                "title": {"type": "string"},
+                "provider": {"type": "string"},
+                "place": {"type": "string"},
+                "days": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "day", "hours", "attendance"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "day": _DATE,
+                            "hours": {"type": "integer"},
+                            "attendance": {"type": "string", "enum": _values(Attendance)},
+                        },
+                    },
+                },
+                "assessment_result": _NULLABLE_TEXT,
+                "hours_prescribed": {"type": ["integer", "null"]},
+                "hours_attended": {"type": ["integer", "null"]},
+                "level_reached": _NULLABLE_TEXT,
+                "exempt": {"type": "boolean"},
+                "exemption_reason": _NULLABLE_TEXT,
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "AppointmentRequest": {
+            "type": "object",
+            "required": ["purpose", "at", "place"],
+            "properties": {
+                "purpose": {"type": "string", "enum": _values(AppointmentPurpose)},
+                "at": {
+                    "type": "string",
+                    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$",
+                    "description": "ISO 8601; without an offset, Paris time",
+                },
+                "place": {"type": "string", "minLength": 1, "maxLength": 300},
+                "note": {"type": "string", "maxLength": 2000},
+                "bring": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                },
+                "send_mail": {"type": "boolean"},
+            },
+        },
+        "Appointment": {
+            "type": "object",
+            "required": ["id", "person_id", "purpose", "at", "place", "status"],
+            "properties": {
+                "id": {"type": "integer"},
+                "person_id": {"type": "integer"},
+                "purpose": {"type": "string", "enum": _values(AppointmentPurpose)},
+                "at": {"type": "string", "format": "date-time"},
+                "place": {"type": "string"},
+                "status": {"type": "string", "enum": _values(AppointmentStatus)},
+                "note": {"type": "string"},
+                "convocation_id": {"type": ["string", "null"]},
+                "rescheduled_to_id": {"type": ["integer", "null"]},
+                "mailed": {"type": "boolean"},
+            },
+        },
+        "StoredFile": {
+            "type": "object",
+            "required": ["id", "kind", "title", "pages", "original_sha256", "pdf_sha256"],
+            "properties": {
+                "id": {"type": "integer"},
+                "parent_id": {"type": ["integer", "null"]},
+                "kind": {"type": "string"},
+                "title": {"type": "string"},
+                "pages": {"type": "integer"},
+                "size": {"type": "integer"},
+                "original_sha256": {"type": "string"},
+                "pdf_sha256": {"type": "string"},
+                "removed": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "Correspondence": {
+            "type": "object",
+            "required": ["id", "on", "direction", "channel", "subject", "added_by_role", "files"],
+            "properties": {
+                "id": {"type": "integer"},
+                "on": _DATE,
+                "direction": {"type": "string", "enum": _values(CorrespondenceDirection)},
+                "sender": {"type": "string"},
+                "recipient": {"type": "string"},
+                "channel": {"type": "string", "enum": _values(CorrespondenceChannel)},
+                "tracking_number": _NULLABLE_TEXT,
+                "acknowledged_on": _NULLABLE_DATE,
+                "subject": {"type": "string"},
+                "added_by_role": {"type": "string"},
+                "files": {"type": "array", "items": _ref("StoredFile")},
+            },
+        },
+        "Journey": {
+            "type": "object",
+            "required": ["person_id", "trainings", "appointments", "correspondence"],
+            "properties": {
+                "person_id": {"type": "integer"},
+                "trainings": {"type": "array", "items": _ref("Training")},
+                "appointments": {"type": "array", "items": _ref("Appointment")},
+                "correspondence": {"type": "array", "items": _ref("Correspondence")},
+            },
+        },
+    }
+)
+
+
+def _id_parameter(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
+_PERSON_ID = _id_parameter("person_id", "A person of the token's office (else 404)")
+_JSON_ERRORS = {
+    "400": _error("Malformed request"),
+    **_ERRORS_AUTH,
+    "404": _error("No such person in the token's office"),
+    "413": _error("Body too large"),
+    "415": _error("Not JSON"),
+    "422": _error("A field is invalid"),
+}
+
+
+def _journey_paths() -> dict[str, Any]:
+    return {
+        "/api/v1/persons/{person_id}/trainings": {
+            "post": {
+                "operationId": "recordTraining",
+                "summary": "Record a training with its days (scope issue)",
+                "security": [{"token": []}],
+                "parameters": [_PERSON_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("TrainingRequest")}},
+                },
+                "responses": {"201": _json(_ref("Training"), "Recorded"), **_JSON_ERRORS},
+            }
+        },
+        "/api/v1/persons/{person_id}/appointments": {
+            "post": {
+                "operationId": "scheduleAppointment",
+                "summary": "Schedule an appointment and issue its sealed convocation (scope "
+                "issue); send_mail also e-mails it",
+                "security": [{"token": []}],
+                "parameters": [_PERSON_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("AppointmentRequest")}},
+                },
+                "responses": {
+                    "201": _json(_ref("Appointment"), "Scheduled; convocation issued"),
+                    **_JSON_ERRORS,
+                },
+            }
+        },
+        "/api/v1/trainings/{training_id}/certificate": {
+            "post": {
+                "operationId": "issueTrainingCertificate",
+                "summary": "Issue the certificate a training record supports (scope issue)",
+                "security": [{"token": []}],
+                "parameters": [
+                    _id_parameter("training_id", "A training of the token's office"),
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "description": "Optional: a retry with the same key returns the first "
+                        "certificate",
+                    },
+                ],
+                "responses": {
+                    "201": _json(_ref("Certificate"), "Issued from the record"),
+                    "200": _json(_ref("Certificate"), "A replay of an earlier request"),
+                    "400": _error("Malformed Idempotency-Key"),
+                    **_ERRORS_AUTH,
+                    "404": _error("No such training in the token's office"),
+                    "409": _error("Idempotency-Key used for another request"),
+                    "422": _error("The record supports no certificate (e.g. no day attended)"),
+                },
+            }
+        },
+        "/api/v1/persons/{person_id}/journey": {
+            "get": {
+                "operationId": "readJourney",
+                "summary": "Trainings, appointments and correspondence of a person (any "
+                "scope; recorded in the person's access log)",
+                "security": [{"token": []}],
+                "parameters": [_PERSON_ID],
+                "responses": {
+                    "200": _json(_ref("Journey"), "The journey"),
+                    **_ERRORS_AUTH,
+                    "404": _error("No such person in the token's office"),
+                },
+            }
+        },
+    }
+
+
 _CERTIFICATE_ID_PARAMETER = {
     "name": "certificate_id",
     "in": "path",
@@ -430,5 +688,6 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **_journey_paths(),
         },
     }

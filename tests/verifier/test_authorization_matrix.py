@@ -12,12 +12,14 @@ anything else but a server error: a 400 for an incomplete form still passed acce
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import pikepdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -32,7 +34,19 @@ from tests.verifier.conftest import (
     sign_in,
 )
 from verifier import db
-from verifier.models import Mandate, Office, Person, Role
+from verifier.db import utcnow
+from verifier.instance import blob_store
+from verifier.models import (
+    Appointment,
+    Correspondence,
+    Mandate,
+    Office,
+    Person,
+    Role,
+    StoredFile,
+    Training,
+    TrainingDay,
+)
 from verifier.tokens import Scope, create_token
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -54,6 +68,8 @@ class World:
     lawyer: Account
     other_lawyer: Account
     seal_a: str
+    # Journey objects of A's file (own) and B's (other's): training, appointment, stored file.
+    journey: dict[bool, dict[str, int]] = field(default_factory=dict)
     clients: dict[Role | None, FlaskClient] = field(default_factory=dict)
     tokens: dict[Role | None, str] = field(default_factory=dict)
 
@@ -73,6 +89,13 @@ class World:
 
     def throwaway_user(self) -> int:
         return make_account(self.app, Role.LAWYER).id
+
+    def ids(self, own: bool) -> dict[str, object]:
+        return {
+            "person": self.person_a if own else self.person_b,
+            "certificate": self.certificate_a if own else self.certificate_b,
+            **self.journey[own],
+        }
 
 
 # What a check sends: (path, form fields) built from the world and whose object it is.
@@ -120,6 +143,11 @@ def _grant(world: World, own: bool) -> tuple[str, dict[str, Any]]:
 
 def _seal(world: World, own: bool) -> tuple[str, dict[str, Any]]:
     return "/V/" + world.seal_a.rsplit("/", 1)[1], {}
+
+
+def _path(template: str, **form: Any) -> Target:
+    """A path naming objects of A's file (own) or of B's (other's)."""
+    return lambda world, own: (template.format(**world.ids(own)), dict(form))
 
 
 def _api_certificate(template: str) -> Target:
@@ -236,6 +264,84 @@ MATRIX: dict[tuple[str, str], Entry] = {
         TOKEN, _api_certificate("/api/v1/certificates/{certificate}/revoke")
     ),
     ("api.verify_batch", "POST"): Entry(TOKEN, _fixed("/api/v1/verify/batch")),
+    # Journey records (issue 6): agents of the office holding the file.
+    ("journey.trainings", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/trainings"), owned=True
+    ),
+    ("journey.add_training", "POST"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/trainings", kind="civic"),
+        owned=True,
+    ),
+    ("journey.training", "GET"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/trainings/{training}"),
+        owned=True,
+    ),
+    ("journey.update_training", "POST"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/trainings/{training}"),
+        owned=True,
+    ),
+    ("journey.training_certificate", "POST"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/trainings/{training}/certificate"),
+        owned=True,
+    ),
+    ("journey.appointments", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/appointments"), owned=True
+    ),
+    ("journey.schedule", "POST"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/appointments"), owned=True
+    ),
+    ("journey.appointment_status", "POST"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/appointments/{appointment}/status", status="attended"),
+        owned=True,
+    ),
+    ("journey.agent_correspondence", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/correspondence"), owned=True
+    ),
+    ("journey.agent_add_correspondence", "POST"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/correspondence"), owned=True
+    ),
+    ("journey.agent_file_pdf", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _path("/agent/persons/{person}/files/{file}/pdf"), owned=True
+    ),
+    ("journey.agent_file_original", "GET"): Entry(
+        _roles(Role.OFII_AGENT),
+        _path("/agent/persons/{person}/files/{file}/original"),
+        owned=True,
+    ),
+    # The migrant's correspondence and files.
+    ("journey.my_correspondence", "GET"): Entry(_roles(Role.MIGRANT), _fixed("/my/correspondence")),
+    ("journey.my_add_correspondence", "POST"): Entry(
+        _roles(Role.MIGRANT), _fixed("/my/correspondence")
+    ),
+    ("journey.my_file_pdf", "GET"): Entry(
+        _roles(Role.MIGRANT), _path("/my/files/{file}/pdf"), owned=True
+    ),
+    ("journey.my_file_original", "GET"): Entry(
+        _roles(Role.MIGRANT), _path("/my/files/{file}/original"), owned=True
+    ),
+    # The mandated lawyer's (A's mandate covers read, packs and upload).
+    ("journey.lawyer_correspondence", "GET"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/correspondence"), owned=True
+    ),
+    ("journey.lawyer_add_correspondence", "POST"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/correspondence"), owned=True
+    ),
+    ("journey.lawyer_file_pdf", "GET"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/files/{file}/pdf"), owned=True
+    ),
+    ("journey_api.add_training", "POST"): Entry(TOKEN, _path("/api/v1/persons/{person}/trainings")),
+    ("journey_api.add_appointment", "POST"): Entry(
+        TOKEN, _path("/api/v1/persons/{person}/appointments")
+    ),
+    ("journey_api.training_certificate", "POST"): Entry(
+        TOKEN, _path("/api/v1/trainings/{training}/certificate")
+    ),
+    ("journey_api.journey", "GET"): Entry(TOKEN, _path("/api/v1/persons/{person}/journey")),
 }
 
 
@@ -295,7 +401,9 @@ def _world(app: Flask, staff: Staff) -> World:
         session.add(mandate_b)
         session.commit()
         mandate_b_id = mandate_b.id
+    journey = {True: _journey_of(app, person_a), False: _journey_of(app, person_b)}
     world = World(
+        journey=journey,
         app=app,
         person_a=person_a,
         person_b=person_b,
@@ -320,6 +428,59 @@ def _world(app: Flask, staff: Staff) -> World:
         world.clients[actor] = actor_client
         world.tokens[actor] = form_token(actor_client, "/verifier")
     return world
+
+
+def _journey_of(app: Flask, person_id: int) -> dict[str, int]:
+    """A training, an appointment and a stored file (with its blob) in this person's file."""
+    with app.app_context():
+        session = db.session()
+        person = session.get(Person, person_id)
+        assert person is not None
+        assert person.office_id is not None
+        training = Training(
+            person_id=person_id, office_id=person.office_id, kind="civic", title="Session 1"
+        )
+        training.days.append(TrainingDay(day=date.today(), hours=6, attendance="present"))
+        appointment = Appointment(
+            person_id=person_id,
+            office_id=person.office_id,
+            purpose="reception-interview",
+            at=utcnow() + timedelta(days=10),
+            place="OFII",
+        )
+        letter = Correspondence(
+            person_id=person_id,
+            on=date.today(),
+            direction="received",
+            sender="OFII",
+            recipient="Migrant",
+            channel="post",
+            subject="Convocation",
+            added_by_role="ofii-agent",
+        )
+        pdf = _blank_pdf()
+        key = blob_store().put(pdf)
+        stored = StoredFile(
+            person_id=person_id,
+            correspondence=letter,
+            kind="pdf",
+            title="Letter",
+            original_sha256=key,
+            pdf_sha256=key,
+            pages=1,
+            size=len(pdf),
+        )
+        session.add_all([training, appointment, letter, stored])
+        session.commit()
+        return {"training": training.id, "appointment": appointment.id, "file": stored.id}
+
+
+def _blank_pdf() -> bytes:
+    out = io.BytesIO()
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(out)
+    return out.getvalue()
 
 
 def _refused(status: int, location: str) -> bool:

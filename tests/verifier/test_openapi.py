@@ -16,6 +16,9 @@ from verifier.tokens import Scope
 _SCOPE_OF = {
     "issueCertificate": Scope.ISSUE,
     "revokeCertificate": Scope.REVOKE,
+    "recordTraining": Scope.ISSUE,
+    "scheduleAppointment": Scope.ISSUE,
+    "issueTrainingCertificate": Scope.ISSUE,
 }
 
 
