@@ -39,6 +39,7 @@ from verifier.blobs import BlobNotFound
 from verifier.db import utcnow
 from verifier.i18n import gettext
 from verifier.instance import blob_store
+from verifier.models import Appointment as AppointmentRow
 from verifier.models import (
     Certificate,
     FileAccess,
@@ -214,17 +215,40 @@ class Appointment:
 
 
 def _appointments(session: Session, person: Person) -> list[Appointment]:
-    """The person's appointments, soonest first.
+    """The person's appointments as OFII recorded them (with their status: attended, missed,
+    rescheduled...), plus any convocation issued without an appointment record, by date."""
+    from verifier.journey_views import appointment_views  # it imports this module
 
-    Until issue 6 adds an appointments table, an appointment is a ``convocation``
-    certificate: its details carry ``appointment_at``, ``place`` and ``purpose``."""
-    found = session.scalars(
+    recorded = list(
+        session.scalars(
+            select(AppointmentRow)
+            .where(AppointmentRow.person_id == person.id)
+            .order_by(AppointmentRow.at)
+        )
+    )
+    linked = {row.convocation_id for row in recorded}
+    views = [
+        (
+            row.at.isoformat(),
+            Appointment(
+                when=view.when,
+                place=view.place,
+                purpose=view.purpose_words,
+                status_words=view.status_words,
+            ),
+        )
+        for row, view in zip(recorded, appointment_views(recorded), strict=True)
+    ]
+    convocations = session.scalars(
         select(Certificate).where(
             Certificate.person_id == person.id, Certificate.type == "convocation"
         )
     )
-    dated = [(str(c.details.get("appointment_at", "")), c) for c in found]
-    return [_appointment(when, c) for when, c in sorted(dated, key=lambda pair: pair[0])]
+    for certificate in convocations:
+        if certificate.id not in linked:
+            when = str(certificate.details.get("appointment_at", ""))
+            views.append((when, _appointment(when, certificate)))
+    return [view for _, view in sorted(views, key=lambda pair: pair[0])]
 
 
 def _appointment(when: str, certificate: Certificate) -> Appointment:

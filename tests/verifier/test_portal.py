@@ -205,3 +205,31 @@ def test_a_staff_api_read_shows_in_words(ready_app: Flask, staff: Staff) -> None
     assert read.status_code == 200
     log = client.get("/my/accesses?lang=en").get_data(as_text=True)
     assert "read a certificate (computer service)" in log
+
+
+def test_home_shows_recorded_appointments_with_their_status(ready_app: Flask) -> None:
+    from datetime import timedelta
+
+    from verifier.db import utcnow
+    from verifier.models import Appointment, Person
+
+    client, me = signed_in(ready_app, Role.MIGRANT)
+    with ready_app.app_context():
+        session = db.session()
+        person = session.get(Person, me.person_id)
+        assert person is not None
+        assert person.office_id is not None
+        session.add(
+            Appointment(
+                person_id=person.id,
+                office_id=person.office_id,
+                purpose="medical-visit",
+                at=utcnow() - timedelta(days=3),
+                place="OFII, Paris 11e",
+                status="missed",
+            )
+        )
+        session.commit()
+    page = client.get("/my?lang=en").get_data(as_text=True)
+    assert "OFII, Paris 11e" in page
+    assert "missed" in page
