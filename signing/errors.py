@@ -15,6 +15,7 @@ __all__ = [
     "SealError",
     "SealFormatError",
     "SigningError",
+    "TimestampError",
     "TrustListError",
 ]
 
@@ -53,3 +54,13 @@ class TrustListError(SigningError, ValueError):
 
 class PdfSignatureError(SigningError):
     """A PDF cannot be signed or its signature cannot even be checked (not a PDF, no signature)."""
+
+
+class TimestampError(SigningError):
+    """A timestamp cannot be obtained or its token cannot even be read.
+
+    The authority refused the request, the reply is malformed or does not answer our request
+    (another imprint, a nonce not echoed), the TSA cannot be reached, or bytes given as a token
+    are not one. A token that parses but does not verify is a result
+    (:class:`signing.timestamps.TimestampVerification`), not this error.
+    """

@@ -1,9 +1,13 @@
-"""The development PKI that `sceau init` creates: a root CA and a document-signing certificate.
+"""The development PKI that `sceau init` creates: a root CA, a document-signing certificate and
+a timestamping certificate.
 
 Production configures certificates from a real authority instead; what Sceau needs from either
 is the same: the signing certificate of the DOCUMENT key in the key store, and the chain up to a
-root that verifiers trust. The root CA key is kept apart from the key store, encrypted with the
-same passphrase: it only ever signs the certificates made here.
+root that verifiers trust; the embedded timestamp authority (signing.timestamps) likewise needs
+the certificate of the TIMESTAMP key: critical extendedKeyUsage id-kp-timeStamping and nothing
+else (RFC 3161 2.3, what ``openssl ts -verify`` checks), never a CA. The root CA key is kept
+apart from the key store, encrypted with the same passphrase: it only ever signs the
+certificates made here.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ __all__ = ["DOCUMENT_SIGNING_EKU", "CertificateChain", "DevelopmentPki"]
 DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 _ROOT_YEARS = 20
 _LEAF_YEARS = 5
+#: The end-entity certificates made here: words of their common name, prefix of their file.
+_LEAVES = {
+    KeyPurpose.DOCUMENT: ("document signing", "document"),
+    KeyPurpose.TIMESTAMP: ("timestamping", "tsa"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,8 @@ class CertificateChain:
 
 
 class DevelopmentPki:
-    """Files in one folder: ``root-ca.pem``, ``root-ca.key.pem``, ``document-<kid>.pem``."""
+    """Files in one folder: ``root-ca.pem``, ``root-ca.key.pem``, ``document-<kid>.pem``,
+    ``tsa-<kid>.pem``."""
 
     def __init__(self, folder: Path, *, passphrase: bytes, organisation: str) -> None:
         self._folder = Path(folder)
@@ -56,32 +66,47 @@ class DevelopmentPki:
 
     def ensure(self, store: KeyStore) -> CertificateChain:
         """The document-signing chain, creating the root, the key and the certificate if absent."""
+        return self._ensure_leaf(store, KeyPurpose.DOCUMENT)
+
+    def chain(self, store: KeyStore) -> CertificateChain:
+        """The newest document-signing chain; :class:`KeyStoreError` if `ensure` never ran."""
+        return self._leaf_chain(store, KeyPurpose.DOCUMENT)
+
+    def ensure_tsa(self, store: KeyStore) -> CertificateChain:
+        """The timestamping chain, creating the root, the TIMESTAMP key and its certificate."""
+        return self._ensure_leaf(store, KeyPurpose.TIMESTAMP)
+
+    def tsa_chain(self, store: KeyStore) -> CertificateChain:
+        """The newest timestamping chain; :class:`KeyStoreError` if `ensure_tsa` never ran."""
+        return self._leaf_chain(store, KeyPurpose.TIMESTAMP)
+
+    def _ensure_leaf(self, store: KeyStore, purpose: KeyPurpose) -> CertificateChain:
         self._folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         root, root_key = self._ensure_root()
-        for info in reversed(store.keys(purpose=KeyPurpose.DOCUMENT)):
-            path = self._document_path(info.key_id)
+        for info in reversed(store.keys(purpose=purpose)):
+            path = self._leaf_path(purpose, info.key_id)
             if path.exists():
                 return CertificateChain(info.key_id, _load_cert(path), (root,))
-        info = store.generate(purpose=KeyPurpose.DOCUMENT)
-        certificate = self._issue_document_certificate(store, info.key_id, root, root_key)
+        info = store.generate(purpose=purpose)
+        certificate = self._issue_leaf(store, purpose, info.key_id, root, root_key)
         write_atomic(
-            self._document_path(info.key_id),
+            self._leaf_path(purpose, info.key_id),
             certificate.public_bytes(serialization.Encoding.PEM),
             mode=0o644,
         )
         return CertificateChain(info.key_id, certificate, (root,))
 
-    def chain(self, store: KeyStore) -> CertificateChain:
-        """The newest document-signing chain; :class:`KeyStoreError` if `ensure` never ran."""
+    def _leaf_chain(self, store: KeyStore, purpose: KeyPurpose) -> CertificateChain:
         root = _load_cert(self.root_path) if self.root_path.exists() else None
-        for info in reversed(store.keys(purpose=KeyPurpose.DOCUMENT)):
-            path = self._document_path(info.key_id)
+        for info in reversed(store.keys(purpose=purpose)):
+            path = self._leaf_path(purpose, info.key_id)
             if root is not None and path.exists():
                 return CertificateChain(info.key_id, _load_cert(path), (root,))
-        raise KeyStoreError(f"no document-signing certificate in {self._folder}: run `sceau init`")
+        what = _LEAVES[purpose][0]
+        raise KeyStoreError(f"no {what} certificate in {self._folder}: run `sceau init`")
 
-    def _document_path(self, key_id: bytes) -> Path:
-        return self._folder / f"document-{key_id.hex()}.pem"
+    def _leaf_path(self, purpose: KeyPurpose, key_id: bytes) -> Path:
+        return self._folder / f"{_LEAVES[purpose][1]}-{key_id.hex()}.pem"
 
     def _ensure_root(self) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         key_path = self._folder / "root-ca.key.pem"
@@ -122,9 +147,10 @@ class DevelopmentPki:
         write_atomic(self.root_path, root.public_bytes(serialization.Encoding.PEM), mode=0o644)
         return root, key
 
-    def _issue_document_certificate(
+    def _issue_leaf(
         self,
         store: KeyStore,
+        purpose: KeyPurpose,
         key_id: bytes,
         root: x509.Certificate,
         root_key: ec.EllipticCurvePrivateKey,
@@ -132,11 +158,12 @@ class DevelopmentPki:
         public = store.public_key(key_id)
         assert key_id_for(public) == key_id
         now = datetime.now(UTC) - timedelta(minutes=5)
+        what = _LEAVES[purpose][0]
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, self._organisation),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"{self._organisation} document signing"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"{self._organisation} {what}"),
             ]
         )
         return (
@@ -149,10 +176,7 @@ class DevelopmentPki:
             .not_valid_after(now + timedelta(days=365 * _LEAF_YEARS))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_usage(cert_sign=False), critical=True)
-            .add_extension(
-                x509.ExtendedKeyUsage([DOCUMENT_SIGNING_EKU, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                critical=False,
-            )
+            .add_extension(_extended_usage(purpose), critical=purpose is KeyPurpose.TIMESTAMP)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
@@ -160,6 +184,13 @@ class DevelopmentPki:
             )
             .sign(root_key, hashes.SHA256())
         )
+
+
+def _extended_usage(purpose: KeyPurpose) -> x509.ExtendedKeyUsage:
+    if purpose is KeyPurpose.TIMESTAMP:
+        # RFC 3161 2.3: the TSA certificate's only extended key usage, and it is critical.
+        return x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING])
+    return x509.ExtendedKeyUsage([DOCUMENT_SIGNING_EKU, ExtendedKeyUsageOID.EMAIL_PROTECTION])
 
 
 def _usage(*, cert_sign: bool) -> x509.KeyUsage:

@@ -30,6 +30,7 @@ from verifier import (
     portal_pages,
     security,
     timeline_pages,
+    tsa,
     wellknown,
 )
 from verifier.config import Settings, settings_of
@@ -74,9 +75,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     # carry its credentials, so its JSON bodies need no CSRF token.
     security.csrf.exempt(api.bp)
     security.csrf.exempt(journey_api.bp)
+    security.csrf.exempt(tsa.bp)  # RFC 3161 over HTTP: no cookies, no forms
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey_api.bp)
+    app.register_blueprint(tsa.bp)
     app.register_blueprint(wellknown.bp)
     app.register_blueprint(pages.bp)
     for area in (

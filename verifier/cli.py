@@ -37,7 +37,7 @@ def _settings() -> Settings:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create the instance, or complete it: folder, database, development key and office.
+    """Create the instance, or complete it: folder, database, development keys, PKI and office.
 
     Safe to run on every start: what exists is kept.
     """
@@ -56,6 +56,11 @@ def init_command() -> None:
     click.echo(
         f"document signing: {chain.certificate.subject.rfc4514_string()} "
         f"(key {chain.key_id.hex()}, root {settings.pki_path / 'root-ca.pem'})"
+    )
+    tsa = open_pki(settings).ensure_tsa(store)
+    click.echo(
+        f"timestamping: {tsa.certificate.subject.rfc4514_string()} (key {tsa.key_id.hex()}"
+        + (f"; not used: SCEAU_TSA_URL={settings.tsa_url})" if settings.tsa_url else ")")
     )
     session = db.session()
     if session.scalar(select(Office).limit(1)) is None:

@@ -71,12 +71,17 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = True
     mail_from: str = "Sceau OFII <no-reply@sceau.invalid>"
+    # An external RFC 3161 authority (e.g. a qualified TSA): when set, certificates and packs
+    # are timestamped there and the embedded authority (and its /tsa endpoint) is off.
+    tsa_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
         url = self.database_url or f"sqlite:///{self.instance_path / 'sceau.db'}"
         object.__setattr__(self, "database_url", sqlalchemy_url(url))
         _seal_base_url(self.seal_base_url)
+        if self.tsa_url is not None and not self.tsa_url.startswith(("https://", "http://")):
+            raise ConfigError(f"SCEAU_TSA_URL={self.tsa_url!r}: give an http(s):// URL")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -110,6 +115,7 @@ class Settings:
             smtp_password=env.get("SCEAU_SMTP_PASSWORD") or None,
             smtp_starttls=env.get("SCEAU_SMTP_STARTTLS", "1") not in {"0", "false", "no"},
             mail_from=env.get("SCEAU_MAIL_FROM", "Sceau OFII <no-reply@sceau.invalid>"),
+            tsa_url=env.get("SCEAU_TSA_URL") or None,
         )
 
     @property
@@ -122,7 +128,8 @@ class Settings:
 
     @property
     def pki_path(self) -> Path:
-        """Certificates of the document-signing key and their root (development PKI)."""
+        """Certificates of the document-signing and timestamping keys and their root
+        (development PKI)."""
         return self.instance_path / "pki"
 
     @property

@@ -9,9 +9,10 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from signing.keys import FileKeyStore, KeyPurpose
 from signing.pades import KeyStoreSigner
 from signing.pki import CertificateChain
+from signing.timestamps import PyHankoTimeStamper, TimestampAuthority, TimestampClient
 from signing.trust import TrustList
 from verifier.config import Settings
-from verifier.keys import document_signer, open_key_store
+from verifier.keys import document_signer, open_key_store, timestamp_authority, timestamp_client
 
 __all__ = ["Keyring", "load_keyring"]
 
@@ -24,12 +25,19 @@ class Keyring:
     chain: CertificateChain
     base_url: str
     trust: TrustList
+    # PAdES B-T: every signature the service makes carries a timestamp from `timestamps`.
     timestamper: TimeStamper | None = None
+    # Where timestamps come from: SCEAU_TSA_URL, or the embedded authority in process.
+    timestamps: TimestampClient | None = None
+    # The embedded authority (serves /tsa), None when an external TSA is configured.
+    authority: TimestampAuthority | None = None
 
 
 def load_keyring(settings: Settings) -> Keyring:
     store = open_key_store(settings)
     signer, chain = document_signer(settings, store)
+    authority = timestamp_authority(settings, store)
+    timestamps = timestamp_client(settings, authority)
     return Keyring(
         store=store,
         seal_key_id=store.active_key(KeyPurpose.SEAL).key_id,
@@ -37,4 +45,7 @@ def load_keyring(settings: Settings) -> Keyring:
         chain=chain,
         base_url=settings.seal_base_url,
         trust=TrustList.from_key_store(store),
+        timestamper=PyHankoTimeStamper(timestamps),
+        timestamps=timestamps,
+        authority=authority,
     )

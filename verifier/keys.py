@@ -1,4 +1,4 @@
-"""The instance's key material: key store, development PKI, document signer.
+"""The instance's key material: key store, development PKI, document signer, timestamps.
 
 In development the passphrase protecting keys is generated into the instance folder (a
 warning says so at start-up); in production it comes from SCEAU_KEY_PASSPHRASE.
@@ -12,6 +12,12 @@ from signing.files import write_atomic
 from signing.keys import FileKeyStore
 from signing.pades import KeyStoreSigner
 from signing.pki import CertificateChain, DevelopmentPki
+from signing.timestamps import (
+    HttpTimestampClient,
+    InProcessTimestampClient,
+    TimestampAuthority,
+    TimestampClient,
+)
 from verifier.config import Settings
 
 __all__ = [
@@ -19,6 +25,8 @@ __all__ = [
     "document_signer",
     "open_key_store",
     "open_pki",
+    "timestamp_authority",
+    "timestamp_client",
     "uses_development_passphrase",
 ]
 
@@ -61,3 +69,19 @@ def document_signer(
 ) -> tuple[KeyStoreSigner, CertificateChain]:
     chain = open_pki(settings).chain(store)
     return KeyStoreSigner(key_store=store, chain=chain), chain
+
+
+def timestamp_authority(settings: Settings, store: FileKeyStore) -> TimestampAuthority | None:
+    """The embedded RFC 3161 authority, or None when an external one is configured."""
+    if settings.tsa_url is not None:
+        return None
+    chain = open_pki(settings).tsa_chain(store)
+    return TimestampAuthority(key_store=store, key_id=chain.key_id, chain=chain)
+
+
+def timestamp_client(settings: Settings, authority: TimestampAuthority | None) -> TimestampClient:
+    """The external authority of SCEAU_TSA_URL if set, else the embedded one, in process."""
+    if settings.tsa_url is not None:
+        return HttpTimestampClient(settings.tsa_url)
+    assert authority is not None
+    return InProcessTimestampClient(authority)

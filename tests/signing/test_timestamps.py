@@ -1,0 +1,436 @@
+"""The embedded RFC 3161 authority, its clients and token verification, checked with OpenSSL."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from asn1crypto import algos, cms, tsp
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from signing.errors import KeyStoreError, TimestampError
+from signing.keys import FileKeyStore
+from signing.pki import CertificateChain, DevelopmentPki
+from signing.timestamps import (
+    POLICY_OID,
+    QUERY_MEDIA_TYPE,
+    REPLY_MEDIA_TYPE,
+    HttpTimestampClient,
+    InProcessTimestampClient,
+    TimestampAuthority,
+    TimestampClient,
+    check_reply,
+    request_for,
+    token_of_reply,
+    verify_token,
+)
+from signing.timestamps._asn1 import TimeStampResp
+from tests.tools import require_tool
+
+DATA = b"tagmanifest-sha256.txt would be here\n"
+
+
+@dataclass(frozen=True)
+class Tsa:
+    store: FileKeyStore
+    authority: TimestampAuthority
+    client: InProcessTimestampClient
+    chain: CertificateChain
+    pki_folder: Path
+
+
+@pytest.fixture(scope="module")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Tsa:
+    folder = tmp_path_factory.mktemp("tsa")
+    store = FileKeyStore(folder / "keys", passphrase=b"test")
+    chain = DevelopmentPki(
+        folder / "pki", passphrase=b"test", organisation="OFII (test)"
+    ).ensure_tsa(store)
+    authority = TimestampAuthority(key_store=store, key_id=chain.key_id, chain=chain)
+    return Tsa(store, authority, InProcessTimestampClient(authority), chain, folder / "pki")
+
+
+def _reply(der: bytes) -> TimeStampResp:
+    return TimeStampResp.load(der)
+
+
+def _tst_info(token_der: bytes) -> tsp.TSTInfo:
+    return cms.ContentInfo.load(token_der)["content"]["encap_content_info"]["content"].parsed
+
+
+def _openssl_verify(folder: Path, data: bytes, tsr: bytes, chain: bytes) -> str:
+    openssl = require_tool("openssl", "openssl")
+    (folder / "data.txt").write_bytes(data)
+    (folder / "timestamp.tsr").write_bytes(tsr)
+    (folder / "tsa-chain.pem").write_bytes(chain)
+    done = subprocess.run(
+        [
+            openssl,
+            "ts",
+            "-verify",
+            "-data",
+            "data.txt",
+            "-in",
+            "timestamp.tsr",
+            "-CAfile",
+            "tsa-chain.pem",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- the certificate
+
+
+def test_the_tsa_certificate_is_for_timestamping_only_and_not_a_ca(tsa: Tsa) -> None:
+    certificate = tsa.chain.certificate
+    eku = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    assert eku.critical
+    assert list(eku.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
+    constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert constraints.critical
+    assert not constraints.value.ca
+    usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature
+    assert not usage.key_cert_sign
+    assert certificate.issuer == tsa.chain.root.subject
+    tsa.chain.certificate.verify_directly_issued_by(tsa.chain.root)
+
+
+def test_ensure_tsa_keeps_what_exists_and_the_document_chain_is_apart(tsa: Tsa) -> None:
+    store = FileKeyStore(tsa.pki_folder.parent / "keys", passphrase=b"test")
+    pki = DevelopmentPki(tsa.pki_folder, passphrase=b"test", organisation="OFII (test)")
+    assert pki.ensure_tsa(store) == tsa.chain
+    assert pki.tsa_chain(store) == tsa.chain
+    document = pki.ensure(store)
+    assert document.key_id != tsa.chain.key_id
+    assert document.root == tsa.chain.root
+
+
+def test_tsa_chain_before_ensure_tsa_says_to_run_init(tmp_path: Path) -> None:
+    store = FileKeyStore(tmp_path / "keys", passphrase=b"pw")
+    pki = DevelopmentPki(tmp_path / "pki", passphrase=b"pw", organisation="T")
+    pki.ensure(store)
+    with pytest.raises(KeyStoreError, match="sceau init"):
+        pki.tsa_chain(store)
+
+
+# --------------------------------------------------------------------------- openssl agrees
+
+
+def test_openssl_verifies_the_reply_a_pack_ships(tsa: Tsa, tmp_path: Path) -> None:
+    output = _openssl_verify(tmp_path, DATA, tsa.client.stamp_reply(DATA), tsa.client.chain_pem())
+    assert "Verification: OK" in output, output
+
+
+def test_openssl_verifies_a_bare_token_from_stamp(tsa: Tsa, tmp_path: Path) -> None:
+    openssl = require_tool("openssl", "openssl")
+    (tmp_path / "data.txt").write_bytes(DATA)
+    (tmp_path / "token.der").write_bytes(tsa.authority.stamp(DATA))
+    (tmp_path / "chain.pem").write_bytes(tsa.authority.chain_pem())
+    done = subprocess.run(
+        [
+            openssl,
+            "ts",
+            "-verify",
+            "-data",
+            "data.txt",
+            "-in",
+            "token.der",
+            "-token_in",
+            "-CAfile",
+            "chain.pem",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Verification: OK" in done.stdout, done.stdout + done.stderr
+
+
+def test_openssl_fails_the_reply_when_one_data_byte_changed(tsa: Tsa, tmp_path: Path) -> None:
+    tsr = tsa.client.stamp_reply(DATA)
+    changed = bytes([DATA[0] ^ 1]) + DATA[1:]
+    output = _openssl_verify(tmp_path, changed, tsr, tsa.client.chain_pem())
+    assert "Verification: FAILED" in output
+    assert "Verification: OK" not in output
+
+
+def test_openssl_queries_are_answered_and_verify(tsa: Tsa, tmp_path: Path) -> None:
+    openssl = require_tool("openssl", "openssl")
+    (tmp_path / "data.txt").write_bytes(DATA)
+    subprocess.run(
+        [openssl, "ts", "-query", "-data", "data.txt", "-sha256", "-cert", "-out", "q.tsq"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    (tmp_path / "r.tsr").write_bytes(tsa.authority.respond((tmp_path / "q.tsq").read_bytes()))
+    (tmp_path / "chain.pem").write_bytes(tsa.authority.chain_pem())
+    done = subprocess.run(
+        [openssl, "ts", "-verify", "-queryfile", "q.tsq", "-in", "r.tsr", "-CAfile", "chain.pem"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Verification: OK" in done.stdout, done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- the tokens
+
+
+def test_the_nonce_is_echoed_and_the_token_says_what_was_asked(tsa: Tsa) -> None:
+    request, nonce = request_for(DATA)
+    reply = tsa.authority.respond(request)
+    check_reply(reply, request)
+    info = _tst_info(token_of_reply(reply))
+    assert nonce is not None
+    assert info["nonce"].native == nonce
+    assert info["policy"].native == POLICY_OID
+    assert info["accuracy"]["seconds"].native == 1
+    assert (
+        info["message_imprint"].dump() == tsp.TimeStampReq.load(request)["message_imprint"].dump()
+    )
+
+
+def test_a_reply_to_another_request_is_refused_by_the_client(tsa: Tsa) -> None:
+    request, _ = request_for(DATA)
+    other, _ = request_for(DATA)  # same imprint, another nonce
+    with pytest.raises(TimestampError, match="nonce"):
+        check_reply(tsa.authority.respond(other), request)
+    with pytest.raises(TimestampError, match="imprint"):
+        check_reply(tsa.authority.respond(request_for(b"other", nonce=False)[0]), request)
+
+
+def test_certificates_only_when_asked(tsa: Tsa) -> None:
+    without, _ = request_for(DATA, cert_req=False)
+    token = cms.ContentInfo.load(token_of_reply(tsa.authority.respond(without)))
+    assert not token["content"]["certificates"].native
+    with_certs = cms.ContentInfo.load(tsa.authority.stamp(DATA))
+    assert len(with_certs["content"]["certificates"]) == 2  # TSA certificate and root
+
+
+def test_serial_numbers_are_unique_over_a_thousand_tokens(tsa: Tsa) -> None:
+    request, _ = request_for(DATA, cert_req=False)
+    serials = {
+        _tst_info(token_of_reply(tsa.authority.respond(request)))["serial_number"].native
+        for _ in range(1000)
+    }
+    assert len(serials) == 1000
+
+
+def test_gen_time_comes_from_the_clock_in_whole_seconds(tsa: Tsa) -> None:
+    moment = datetime(2026, 3, 1, 9, 30, 15, 987654, tzinfo=UTC)
+    authority = TimestampAuthority(
+        key_store=tsa.store,
+        key_id=tsa.chain.key_id,
+        chain=tsa.chain,
+        clock=lambda: moment,
+    )
+    info = _tst_info(authority.stamp(DATA))
+    assert info["gen_time"].native == moment.replace(microsecond=0)
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "sha384", "sha512"])
+def test_sha2_imprints_are_granted(tsa: Tsa, algorithm: str) -> None:
+    request, _ = request_for(DATA, algorithm=algorithm)
+    check_reply(tsa.authority.respond(request), request)
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def _fail_info(reply: bytes) -> set[str]:
+    status = _reply(reply)["status"]
+    assert status["status"].native == "rejection"
+    assert not _reply(reply)["time_stamp_token"].native
+    return set(status["fail_info"].native)
+
+
+def _request(**changes: object) -> bytes:
+    fields: dict[str, object] = {
+        "version": "v1",
+        "message_imprint": {
+            "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+            "hashed_message": bytes(32),
+        },
+    }
+    fields.update(changes)
+    return tsp.TimeStampReq(fields).dump()
+
+
+def test_weak_or_unknown_imprint_algorithms_get_bad_alg(tsa: Tsa) -> None:
+    for algorithm, size in (("sha1", 20), ("md5", 16)):
+        imprint = {
+            "hash_algorithm": algos.DigestAlgorithm({"algorithm": algorithm}),
+            "hashed_message": bytes(size),
+        }
+        assert _fail_info(tsa.authority.respond(_request(message_imprint=imprint))) == {"bad_alg"}
+
+
+def test_refusals_say_why(tsa: Tsa) -> None:
+    short = {
+        "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+        "hashed_message": bytes(31),
+    }
+    respond = tsa.authority.respond
+    assert _fail_info(respond(_request(message_imprint=short))) == {"bad_data_format"}
+    assert _fail_info(respond(_request(req_policy="1.2.3.4"))) == {"unaccepted_policy"}
+    extension = [{"extn_id": "1.2.3.4", "critical": True, "extn_value": b"x"}]
+    assert _fail_info(respond(_request(extensions=extension))) == {"unaccepted_extensions"}
+    assert _fail_info(respond(_request(nonce=1 << 600))) == {"bad_request"}
+    assert _fail_info(respond(b"")) == {"bad_request"}
+    assert _fail_info(respond(_request() + b"\x00")) == {"bad_request"}
+    granted = _reply(respond(_request(req_policy=POLICY_OID)))["status"]["status"].native
+    assert granted == "granted"
+
+
+def test_the_client_turns_a_refusal_into_an_error(tsa: Tsa) -> None:
+    with pytest.raises(TimestampError, match="refused"):
+        token_of_reply(tsa.authority.respond(b"\x30\x00"))
+    with pytest.raises(TimestampError, match="not a timestamp reply"):
+        token_of_reply(b"nonsense")
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.one_of(st.binary(max_size=300), st.builds(lambda b: b"\x30" + b, st.binary(max_size=80))))
+def test_arbitrary_bytes_get_a_rejection_never_an_exception(tsa: Tsa, data: bytes) -> None:
+    reply = _reply(tsa.authority.respond(data))
+    assert reply["status"]["status"].native == "rejection"
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=255))
+def test_one_byte_changed_in_a_request_is_granted_or_refused_never_raised(
+    tsa: Tsa, position: int, value: int
+) -> None:
+    request = bytearray(request_for(DATA)[0])
+    request[position % len(request)] = value
+    status = _reply(tsa.authority.respond(bytes(request)))["status"]["status"].native
+    assert status in {"granted", "rejection"}
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def test_verify_token_accepts_a_good_token(tsa: Tsa) -> None:
+    result = verify_token(tsa.client.stamp(DATA), DATA, trust_roots=[tsa.chain.root])
+    assert result.ok, result.reasons
+    assert result.policy == POLICY_OID
+    assert "timestamping" in result.tsa
+    assert abs((datetime.now(UTC) - result.gen_time).total_seconds()) < 60
+    assert result.serial_number > 0
+
+
+def test_verify_token_says_what_is_wrong(tsa: Tsa, tmp_path: Path) -> None:
+    token = tsa.client.stamp(DATA)
+    other_data = verify_token(token, DATA + b"!", trust_roots=[tsa.chain.root])
+    assert not other_data.imprint_matches
+    assert other_data.signature_valid
+    assert not other_data.ok
+    stranger = DevelopmentPki(tmp_path / "pki", passphrase=b"pw", organisation="Other")
+    stranger_root = stranger.ensure(FileKeyStore(tmp_path / "keys", passphrase=b"pw")).root
+    untrusted = verify_token(token, DATA, trust_roots=[stranger_root])
+    assert untrusted.signature_valid
+    assert not untrusted.chain_trusted
+    assert "trusted root" in " ".join(untrusted.reasons)
+
+
+def test_verify_token_sees_a_changed_tst_info(tsa: Tsa) -> None:
+    token = bytearray(tsa.client.stamp(DATA))
+    info_der = _tst_info(bytes(token)).dump()
+    at = bytes(token).index(info_der) + len(info_der) - 1  # last byte: inside the tsa name
+    token[at] ^= 1
+    result = verify_token(bytes(token), DATA, trust_roots=[tsa.chain.root])
+    assert not result.signature_valid
+
+
+def test_verify_token_refuses_what_is_not_a_token(tsa: Tsa) -> None:
+    with pytest.raises(TimestampError):
+        verify_token(b"not a token", DATA, trust_roots=[tsa.chain.root])
+    with pytest.raises(TimestampError):
+        verify_token(tsa.client.stamp_reply(DATA), DATA, trust_roots=[tsa.chain.root])
+
+
+# --------------------------------------------------------------------------- over HTTP
+
+
+@pytest.fixture
+def http_tsa(tsa: Tsa) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            wrong = self.headers["Content-Type"] != QUERY_MEDIA_TYPE
+            reply = b"" if wrong else tsa.authority.respond(body)
+            self.send_response(415 if wrong else 200)
+            self.send_header("Content-Type", "text/plain" if wrong else REPLY_MEDIA_TYPE)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_http_client_gets_checked_tokens_and_the_chain(
+    tsa: Tsa, http_tsa: str, tmp_path: Path
+) -> None:
+    client = HttpTimestampClient(http_tsa, timeout=5)
+    assert isinstance(client, TimestampClient)
+    assert verify_token(client.stamp(DATA), DATA, trust_roots=[tsa.chain.root]).ok
+    chain = client.chain_pem()
+    assert chain == tsa.authority.chain_pem()
+    output = _openssl_verify(tmp_path, DATA, client.stamp_reply(DATA), chain)
+    assert "Verification: OK" in output, output
+
+
+def test_the_http_client_reports_an_unreachable_authority() -> None:
+    with pytest.raises(TimestampError, match="cannot be reached"):
+        HttpTimestampClient("http://127.0.0.1:9/tsa", timeout=2).stamp(DATA)
+    with pytest.raises(TimestampError):
+        HttpTimestampClient("file:///etc/passwd")
+
+
+def test_chain_pem_is_the_tsa_certificate_then_the_root(tsa: Tsa) -> None:
+    found = x509.load_pem_x509_certificates(tsa.client.chain_pem())
+    assert found == [tsa.chain.certificate, tsa.chain.root]
+    assert found[0].public_bytes(serialization.Encoding.DER) != found[1].public_bytes(
+        serialization.Encoding.DER
+    )
+
+
+def test_a_key_store_that_fails_gives_system_failure(
+    tsa: Tsa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(key_id: bytes, data: bytes) -> bytes:
+        raise OSError("token removed")
+
+    monkeypatch.setattr(tsa.store, "sign", broken)
+    assert _fail_info(tsa.authority.respond(request_for(DATA)[0])) == {"system_failure"}
