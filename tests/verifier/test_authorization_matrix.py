@@ -342,6 +342,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
         TOKEN, _path("/api/v1/trainings/{training}/certificate")
     ),
     ("journey_api.journey", "GET"): Entry(TOKEN, _path("/api/v1/persons/{person}/journey")),
+    # The embedded timestamp authority: a protocol endpoint for anyone.
+    ("tsa.timestamp", "POST"): Entry(PUBLIC, _fixed("/tsa")),
 }
 
 
