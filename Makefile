@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)  ## ratios against the anchors of the issues; never part of the tests
 	$(BIN)/python bench/seal.py
 	$(BIN)/python bench/issue.py
+	$(BIN)/python bench/bundle.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

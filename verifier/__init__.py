@@ -26,6 +26,7 @@ from verifier import (
     lawyer_pages,
     limits,
     onboarding_pages,
+    pack_pages,
     pages,
     portal_pages,
     security,
@@ -76,10 +77,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.csrf.exempt(api.bp)
     security.csrf.exempt(journey_api.bp)
     security.csrf.exempt(tsa.bp)  # RFC 3161 over HTTP: no cookies, no forms
+    security.csrf.exempt(pack_pages.bp_api)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey_api.bp)
     app.register_blueprint(tsa.bp)
+    app.register_blueprint(pack_pages.bp)
+    app.register_blueprint(pack_pages.bp_api)
     app.register_blueprint(wellknown.bp)
     app.register_blueprint(pages.bp)
     for area in (

@@ -141,11 +141,11 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from verifier import cli_accounts, cli_certificates
+    from verifier import cli_accounts, cli_certificates, cli_packs
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
-    for command in (*cli_certificates.COMMANDS, *cli_accounts.COMMANDS):
+    for command in (*cli_certificates.COMMANDS, *cli_accounts.COMMANDS, *cli_packs.COMMANDS):
         app.cli.add_command(command)
 
 

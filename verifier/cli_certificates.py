@@ -43,6 +43,7 @@ from verifier.models import (
     CorrespondenceChannel,
     CorrespondenceDirection,
     Office,
+    PackBuild,
     Person,
     RevocationReason,
     Role,
@@ -760,10 +761,11 @@ def tokens_revoke(prefix_or_id: str) -> None:
 
 
 def _referenced(session: Session) -> Iterable[str]:
-    """Every blob a row names: certificates' PDFs, and uploads (original and normalised)."""
+    """Every blob a row names: certificates' PDFs, uploads (original and normalised), packs."""
     named = set(session.scalars(select(Certificate.pdf_sha256)))
     named.update(session.scalars(select(StoredFile.original_sha256)))
     named.update(session.scalars(select(StoredFile.pdf_sha256)))
+    named.update(key for key in session.scalars(select(PackBuild.zip_sha256)) if key)
     return named
 
 

@@ -16,6 +16,7 @@ from flask import Flask, Response, g, has_request_context, request
 from verifier.auth_messages import AUTH_MESSAGES
 from verifier.journey_messages import JOURNEY_MESSAGES
 from verifier.messages import MESSAGES
+from verifier.pack_messages import PACK_MESSAGES
 from verifier.page_messages import PAGE_MESSAGES
 from verifier.portal_messages import PORTAL_MESSAGES
 from verifier.timeline_messages import TIMELINE_MESSAGES
@@ -40,6 +41,7 @@ _CATALOG: Mapping[str, Mapping[str, str]] = {
     **PORTAL_MESSAGES,
     **JOURNEY_MESSAGES,
     **TIMELINE_MESSAGES,
+    **PACK_MESSAGES,
 }
 
 

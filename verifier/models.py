@@ -35,6 +35,8 @@ __all__ = [
     "MandateScope",
     "Office",
     "OneTimeCode",
+    "PackBuild",
+    "PackBuildStatus",
     "Person",
     "Revocation",
     "RevocationReason",
@@ -513,3 +515,40 @@ class StoredFile(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     correspondence: Mapped[Correspondence | None] = relationship(back_populates="files")
+
+
+# ----------------------------------------------------------------------------- packs (issue 7)
+
+
+class PackBuildStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PackBuild(Base):
+    """An evidence pack being built in the background, then its ZIP (in the blob store,
+    written before the row says done: ``zip_sha256`` is what `sceau gc` must keep)."""
+
+    __tablename__ = "pack_builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # "appeal" | "renewal"
+    status: Mapped[str] = mapped_column(String(10), default=PackBuildStatus.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    zip_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    addressee: Mapped[str] = mapped_column(String(200), default="")
+    pieces: Mapped[str] = mapped_column(Text, default="")  # "certificate:ID file:ID ..."
+    procedure: Mapped[str | None] = mapped_column(String(20), default=None)
+    notified_at: Mapped[datetime | None] = mapped_column(default=None)
+    deadline_at: Mapped[datetime | None] = mapped_column(default=None)
+    missing: Mapped[str] = mapped_column(Text, default="")  # space-separated slot codes
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    person: Mapped[Person] = relationship()

@@ -488,6 +488,86 @@ _CERTIFICATE_ID_PARAMETER = {
 
 _RATE_LIMITED = _error("Too many anonymous verifications from this address")
 
+_NULLABLE_BOOL = {"type": ["boolean", "null"]}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_PACK_REPORT: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "kind", "timestamp_ok", "files", "signatures", "changed", "problems"],
+    "properties": {
+        "ok": {"type": "boolean", "description": "Every hash, the timestamp and signatures"},
+        "kind": {"type": "string", "enum": ["zip", "pdf"]},
+        "timestamp_ok": _NULLABLE_BOOL,
+        "timestamp_trusted": _NULLABLE_BOOL,
+        "timestamped_at": _NULLABLE_TIME,
+        "changed": {"type": "array", "items": {"type": "string"}},
+        "problems": {"type": "array", "items": {"type": "string"}},
+        "files": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "status", "detail"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "status": {
+                        "type": "string",
+                        "enum": ["ok", "changed", "missing", "unexpected"],
+                    },
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+        "signatures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "ok"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "ok": {"type": "boolean"},
+                    "intact": {"type": "boolean"},
+                    "valid": {"type": "boolean"},
+                    "trusted": {"type": "boolean"},
+                    "timestamped": {"type": "boolean"},
+                    "signer": {"type": "string"},
+                    "signed_at": _NULLABLE_TIME,
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _pack_paths() -> dict[str, Any]:
+    return {
+        "/api/v1/packs/verify": {
+            "post": {
+                "operationId": "verifyPack",
+                "summary": "Check an evidence pack (its ZIP or combined PDF), file by file "
+                "(anonymous, rate-limited)",
+                "security": [{}, {"token": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            },
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(_PACK_REPORT, "The per-file report"),
+                    "400": _error("No file, not a pack, or an archive refused unopened"),
+                    "413": _error("File too large"),
+                    "429": _RATE_LIMITED,
+                },
+            }
+        },
+    }
+
 
 def openapi_document() -> dict[str, Any]:
     return {
@@ -689,5 +769,6 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             **_journey_paths(),
+            **_pack_paths(),
         },
     }

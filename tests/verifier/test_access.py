@@ -25,6 +25,7 @@ PUBLIC = {
     "api.openapi",
     "api.verify_seal",
     "api.verify_document",
+    "packs_api.verify_api",
     "wellknown.trust_list",
 }
 

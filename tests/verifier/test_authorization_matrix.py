@@ -41,6 +41,7 @@ from verifier.models import (
     Correspondence,
     Mandate,
     Office,
+    PackBuild,
     Person,
     Role,
     StoredFile,
@@ -342,6 +343,30 @@ MATRIX: dict[tuple[str, str], Entry] = {
         TOKEN, _path("/api/v1/trainings/{training}/certificate")
     ),
     ("journey_api.journey", "GET"): Entry(TOKEN, _path("/api/v1/persons/{person}/journey")),
+    # Evidence packs (issue 7): the migrant's own file, the lawyer with a "packs" mandate.
+    ("packs.mine", "GET"): Entry(_roles(Role.MIGRANT), _fixed("/my/packs")),
+    ("packs.mine", "POST"): Entry(_roles(Role.MIGRANT), _fixed("/my/packs")),
+    ("packs.mine_build", "GET"): Entry(
+        _roles(Role.MIGRANT), _path("/my/packs/{build}"), owned=True
+    ),
+    ("packs.mine_download", "GET"): Entry(
+        _roles(Role.MIGRANT), _path("/my/packs/{build}/download"), owned=True
+    ),
+    ("packs.client", "GET"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/packs"), owned=True
+    ),
+    ("packs.client", "POST"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/packs"), owned=True
+    ),
+    ("packs.client_build", "GET"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/packs/{build}"), owned=True
+    ),
+    ("packs.client_download", "GET"): Entry(
+        _roles(Role.LAWYER), _path("/lawyer/clients/{person}/packs/{build}/download"), owned=True
+    ),
+    ("packs.verify_form", "GET"): Entry(PUBLIC, _fixed("/packs/verify")),
+    ("packs.verify_upload", "POST"): Entry(PUBLIC, _fixed("/packs/verify")),
+    ("packs_api.verify_api", "POST"): Entry(PUBLIC, _fixed("/api/v1/packs/verify")),
     # The embedded timestamp authority: a protocol endpoint for anyone.
     ("tsa.timestamp", "POST"): Entry(PUBLIC, _fixed("/tsa")),
 }
@@ -404,6 +429,8 @@ def _world(app: Flask, staff: Staff) -> World:
         session.commit()
         mandate_b_id = mandate_b.id
     journey = {True: _journey_of(app, person_a), False: _journey_of(app, person_b)}
+    journey[True]["build"] = _finished_build(app, person_a, lawyer.id, journey[True])
+    journey[False]["build"] = _finished_build(app, person_b, other_lawyer.id, journey[False])
     world = World(
         journey=journey,
         app=app,
@@ -475,6 +502,25 @@ def _journey_of(app: Flask, person_id: int) -> dict[str, int]:
         session.add_all([training, appointment, letter, stored])
         session.commit()
         return {"training": training.id, "appointment": appointment.id, "file": stored.id}
+
+
+def _finished_build(app: Flask, person_id: int, lawyer_id: int, journey: dict[str, int]) -> int:
+    """A finished pack of this person's file, built by their lawyer (its ZIP: any blob)."""
+    with app.app_context():
+        session = db.session()
+        stored = session.get(StoredFile, journey["file"])
+        assert stored is not None
+        build = PackBuild(
+            person_id=person_id,
+            purpose="renewal",
+            status="done",
+            zip_sha256=stored.pdf_sha256,
+            created_by_id=lawyer_id,
+            finished_at=utcnow(),
+        )
+        session.add(build)
+        session.commit()
+        return build.id
 
 
 def _blank_pdf() -> bytes:

@@ -1,0 +1,138 @@
+"""The combined e-bundle: cover, hyperlinked index, chronology, then every stamped piece.
+
+Assembled with pikepdf from the stamped pieces just written to ``data/pieces/`` (the same
+objects, so the bundle's pages are those of the per-piece files), before any signature. Page
+labels are the physical page numbers and every page carries "page X / Y" in its bottom band,
+so the number a reader sees, the number the viewer shows and the index's number are one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Name
+
+from bundles.pack._front import render_front
+from bundles.pack._model import PURPOSES, Entry, PackError, PackRequest, one_line
+from bundles.pack._stamp import STAMP_FONT, StampFont, add_footers, fit_pages
+
+__all__ = ["assemble_ebundle"]
+
+
+def _open_chronology(data: bytes | None) -> pikepdf.Pdf | None:
+    if data is None:
+        return None
+    try:
+        chronology = pikepdf.open(BytesIO(data))
+    except pikepdf.PdfError as exc:
+        raise PackError(f"the chronology is not a readable PDF: {exc}") from exc
+    fit_pages(chronology)  # its own footer stays; ours goes below it, in the band
+    return chronology
+
+
+def assemble_ebundle(
+    request: PackRequest,
+    entries: Sequence[Entry],
+    pieces: Sequence[pikepdf.Pdf],
+    built: datetime,
+    out: Path,
+) -> list[Entry]:
+    """Write the unsigned e-bundle to ``out``; returns the entries with their first pages."""
+    chronology = _open_chronology(request.chronology_pdf)
+    chronology_pages = len(chronology.pages) if chronology is not None else 0
+    front_pages = render_front(request, entries, built).pages
+    placed: list[Entry] = []
+    page = front_pages + chronology_pages + 1
+    for entry in entries:
+        placed.append(dataclasses.replace(entry, first_page=page))
+        page += entry.pages
+    total = page - 1
+    front = render_front(request, placed, built)
+    if front.pages != front_pages:
+        raise AssertionError("the index changed length between its two passes")
+
+    sources: list[pikepdf.Pdf] = []
+    bundle = pikepdf.open(BytesIO(front.pdf))
+    try:
+        if chronology is not None:
+            sources.append(chronology)
+            bundle.pages.extend(chronology.pages)
+        font = StampFont(bundle)
+        for source in pieces:
+            start = len(bundle.pages)
+            bundle.pages.extend(source.pages)
+            for copied in bundle.pages[start:]:  # one stamp font for the whole bundle
+                fonts = copied.obj.Resources.get("/Font")
+                if fonts is not None and "/" + STAMP_FONT in fonts:
+                    fonts["/" + STAMP_FONT] = font.font
+        if len(bundle.pages) != total:
+            raise AssertionError("the e-bundle does not have the pages its index promises")
+        add_footers(bundle, enumerate(bundle.pages, start=1), total, font)
+        _links(bundle, front.links, placed)
+        _outline(bundle, placed, front.index_start, front_pages, chronology_pages)
+        bundle.Root.PageLabels = pikepdf.Dictionary(
+            Nums=pikepdf.Array([0, pikepdf.Dictionary(S=Name.D)])
+        )
+        bundle.Root.PageMode = Name.UseOutlines
+        bundle.Root.Lang = pikepdf.String("fr-FR")
+        bundle.docinfo[Name.Title] = (
+            f"{PURPOSES[request.purpose]} — {one_line(request.person_name)} — dossier complet"
+        )
+        bundle.docinfo[Name.Creator] = "Sceau"
+        bundle.save(out, deterministic_id=True)
+    finally:
+        bundle.close()
+        for source in sources:
+            source.close()
+    return placed
+
+
+def _links(
+    bundle: pikepdf.Pdf,
+    links: Sequence[tuple[int, tuple[float, float, float, float], int]],
+    entries: Sequence[Entry],
+) -> None:
+    first = {entry.number: entry.first_page for entry in entries}
+    for page_index, rect, number in links:
+        page = bundle.pages[page_index]
+        target = bundle.pages[first[number] - 1]
+        annotation = bundle.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Link,
+                Rect=pikepdf.Array(list(rect)),
+                Border=pikepdf.Array([0, 0, 0]),
+                Dest=pikepdf.Array([target.obj, Name.Fit]),
+            )
+        )
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pikepdf.Array()
+        page.obj.Annots.append(annotation)
+
+
+def _outline(
+    bundle: pikepdf.Pdf,
+    entries: Sequence[Entry],
+    index_start: int,
+    front_pages: int,
+    chronology_pages: int,
+) -> None:
+    with bundle.open_outline() as outline:
+        items = [
+            pikepdf.OutlineItem("Page de garde", 0),
+            pikepdf.OutlineItem("Sommaire — bordereau des pièces", index_start),
+        ]
+        if chronology_pages:
+            items.append(pikepdf.OutlineItem("Chronologie", front_pages))
+        items += [
+            pikepdf.OutlineItem(
+                f"Pièce n° {e.number} — {one_line(e.label)[:200]}", e.first_page - 1
+            )
+            for e in entries
+        ]
+        outline.root.extend(items)
