@@ -211,8 +211,27 @@ def _as_form(pdf: pikepdf.Pdf, page: pikepdf.Page, seen: set[tuple[int, int]]) -
 
 def stamp_piece(pdf: pikepdf.Pdf, number: int) -> None:
     """Shrink every page of ``pdf`` into its band-free area and stamp "Pièce n° N — p. i/n"."""
+    drop_form_fields(pdf)
     pages = len(pdf.pages)
     fit_pages(pdf, lambda index: stamp_text(number, index, pages))
+
+
+def drop_form_fields(pdf: pikepdf.Pdf) -> None:
+    """Remove the interactive form and its widgets (a Sceau certificate's signature field).
+
+    A stamped piece is a new rendering of the page: a signature field copied into it would
+    show as a broken signature, and the piece's integrity is carried by the bag's hashes of
+    the original instead. The pages' visible content is unchanged.
+    """
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations if a.get("/Subtype") != pikepdf.Name.Widget]
+        if len(kept) != len(annotations):
+            page.obj.Annots = pikepdf.Array(kept)
 
 
 def fit_pages(pdf: pikepdf.Pdf, text: Callable[[int], str] | None = None) -> None:

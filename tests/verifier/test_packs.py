@@ -35,11 +35,6 @@ from verifier.tokens import Scope
 
 _BUILD = re.compile(r"/packs/(\d+)$")
 
-# A signed certificate as a piece carries its signature's form field; bundles/pack copies pages
-# with pages.extend(), on which pikepdf warns (and this suite makes warnings errors). Reported
-# to the pack builder's owner; ignored here so the service's own behaviour is what is tested.
-pytestmark = pytest.mark.filterwarnings("ignore::pikepdf._exceptions.PageCopyWarning")
-
 
 @pytest.fixture
 def packs_app(ready_app: Flask) -> Iterator[Flask]:
