@@ -57,7 +57,9 @@ def test_mutations_of_a_signed_certificate_never_give_a_500(ready_app: Flask, st
     for _ in range(60):
         damaged = bytearray(pdf[: rng.randrange(len(pdf))] if rng.random() < 0.2 else pdf)
         for _ in range(rng.randint(1, 8)):
-            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            damaged[rng.randrange(len(damaged))] ^= rng.randrange(1, 256)
+        if bytes(damaged) == pdf:  # two flips of one byte can cancel out: not a damaged file
+            continue
         response = client.post(
             "/api/v1/verify/document", data={"file": (io.BytesIO(bytes(damaged)), "x.pdf")}
         )
