@@ -74,6 +74,9 @@ class Settings:
     # An external RFC 3161 authority (e.g. a qualified TSA): when set, certificates and packs
     # are timestamped there and the embedded authority (and its /tsa endpoint) is off.
     tsa_url: str | None = None
+    # PEM file of the external authority's root certificate(s): without it, a pack stamped
+    # there verifies as "timestamp not trusted".
+    tsa_roots: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -116,6 +119,7 @@ class Settings:
             smtp_starttls=env.get("SCEAU_SMTP_STARTTLS", "1") not in {"0", "false", "no"},
             mail_from=env.get("SCEAU_MAIL_FROM", "Sceau OFII <no-reply@sceau.invalid>"),
             tsa_url=env.get("SCEAU_TSA_URL") or None,
+            tsa_roots=Path(env["SCEAU_TSA_ROOTS"]) if env.get("SCEAU_TSA_ROOTS") else None,
         )
 
     @property

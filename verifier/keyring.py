@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography import x509
 from pyhanko.sign.timestamps.api import TimeStamper
 
 from signing.keys import FileKeyStore, KeyPurpose
@@ -11,7 +12,7 @@ from signing.pades import KeyStoreSigner
 from signing.pki import CertificateChain
 from signing.timestamps import PyHankoTimeStamper, TimestampAuthority, TimestampClient
 from signing.trust import TrustList
-from verifier.config import Settings
+from verifier.config import ConfigError, Settings
 from verifier.keys import document_signer, open_key_store, timestamp_authority, timestamp_client
 
 __all__ = ["Keyring", "load_keyring"]
@@ -31,6 +32,19 @@ class Keyring:
     timestamps: TimestampClient | None = None
     # The embedded authority (serves /tsa), None when an external TSA is configured.
     authority: TimestampAuthority | None = None
+    # Roots trusted for an external authority's timestamps (SCEAU_TSA_ROOTS).
+    tsa_roots: tuple[x509.Certificate, ...] = ()
+
+
+def _tsa_roots(settings: Settings) -> tuple[x509.Certificate, ...]:
+    if settings.tsa_roots is None:
+        return ()
+    try:
+        return tuple(x509.load_pem_x509_certificates(settings.tsa_roots.read_bytes()))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"SCEAU_TSA_ROOTS={settings.tsa_roots}: no PEM certificate ({exc})"
+        ) from exc
 
 
 def load_keyring(settings: Settings) -> Keyring:
@@ -48,4 +62,5 @@ def load_keyring(settings: Settings) -> Keyring:
         timestamper=PyHankoTimeStamper(timestamps),
         timestamps=timestamps,
         authority=authority,
+        tsa_roots=_tsa_roots(settings),
     )

@@ -309,7 +309,7 @@ class PackTimestamps:
 def pack_trust_roots(keys: Keyring) -> list[x509.Certificate]:
     """The roots a pack of this instance chains to: the document signer's, and the embedded
     timestamp authority's (an external TSA's root must be trusted by configuration)."""
-    roots = [keys.chain.root]
+    roots = [keys.chain.root, *keys.tsa_roots]
     if keys.authority is not None:
         for certificate in x509.load_pem_x509_certificates(keys.authority.chain_pem()):
             if certificate.subject == certificate.issuer and certificate not in roots:

@@ -9,6 +9,7 @@ import secrets
 import time
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -27,7 +28,7 @@ from tests.verifier.conftest import (
     sign_in,
 )
 from tests.verifier.test_portal import grant
-from verifier import db
+from verifier import Settings, db
 from verifier.instance import blob_store, keyring
 from verifier.models import FileAccess, PackBuild, Role, StoredFile
 from verifier.packs import pack_trust_roots, wait_for_builds
@@ -470,3 +471,31 @@ def test_verify_refuses_a_post_without_csrf_and_without_file(packs_app: Flask) -
     answer = client.post("/api/v1/packs/verify", data={})
     assert answer.status_code == 400
     assert answer.get_json()["error"] == "packs-verify-no-file"
+
+
+def test_an_external_authoritys_root_is_trusted_by_configuration(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from cryptography.hazmat.primitives import serialization
+
+    from signing.keys import FileKeyStore
+    from signing.pki import DevelopmentPki
+    from verifier import create_app
+
+    other = tmp_path / "other"
+    other.mkdir()
+    pki = DevelopmentPki(other / "pki", passphrase=b"x", organisation="Some TSA")
+    root = pki.ensure(FileKeyStore(other / "keys", passphrase=b"x")).root
+    pem = other / "tsa-root.pem"
+    pem.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    configured = replace(settings, tsa_roots=pem)
+    configured.instance_path.mkdir(parents=True, exist_ok=True)
+    app = create_app(configured)
+    try:
+        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+        with app.app_context():
+            assert root in pack_trust_roots(keyring())
+    finally:
+        app.extensions["sceau.engine"].dispose()
