@@ -417,6 +417,7 @@ def _demo_issue(
     person: Person | None = None,
     issued_on: date | None = None,
     supersedes: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Certificate:
     """One certificate from the sample document of ``kind`` (its holder, unless ``person``)."""
     document = sample_document(kind, issued_on=issued_on, office=office.code)
@@ -432,7 +433,7 @@ def _demo_issue(
         certificate_type=kind,
         holder=holder,
         person_id=person.id if person is not None else None,
-        details=dict(document.details),
+        details={**document.details, **(details or {})},
         issued_on=claims.issued_on,
         valid_until=claims.valid_until,
         supersedes=supersedes,
@@ -447,14 +448,15 @@ def _create_demo(session: Session, offices: Sequence[Office]) -> None:
     """One valid certificate per type (offices alternating), then one of each other status."""
     by_kind: dict[CertificateType, Certificate] = {}
     for index, kind in enumerate(CertificateType):
-        # The VLS-TS a month old: validated 70 days ago (the sample says 40 days before
-        # issue), so that its timeline shows the missing summons after 45 days.
-        issued_on = (
-            date.today() - timedelta(days=30) if kind is CertificateType.VLS_TS_VALIDATION else None
+        # Every seal is dated today: the instance's seal key was made by `sceau init` and vouches
+        # for nothing before its first day, so a backdated seal would verify as not genuine.
+        # The VLS-TS was validated 70 days ago, so that its timeline shows the missing summons.
+        extra = (
+            {"validated_on": date.today() - timedelta(days=70)}
+            if kind is CertificateType.VLS_TS_VALIDATION
+            else None
         )
-        by_kind[kind] = _demo_issue(
-            session, offices[index % len(offices)], kind, issued_on=issued_on
-        )
+        by_kind[kind] = _demo_issue(session, offices[index % len(offices)], kind, details=extra)
     # Superseded: the civic-training certificate, corrected by a new one for the same person.
     civic = by_kind[CertificateType.CIVIC_TRAINING]
     _demo_issue(session, civic.office, CertificateType.CIVIC_TRAINING, supersedes=civic.id)
@@ -468,12 +470,13 @@ def _create_demo(session: Session, offices: Sequence[Office]) -> None:
         text="Demo: issued twice by mistake",
         by="sceau demo",
     )
-    # Expired: a life-in-France certificate issued over a year ago.
+    # Expired: a genuine seal cannot predate the key, so this one is sealed today and its end
+    # date moved to yesterday in the register only (demo data: the register's word is what the
+    # verification page shows, with the paper's own end date beside it).
     life = by_kind[CertificateType.LIFE_IN_FRANCE]
-    old = date.today() - timedelta(days=400)
-    _demo_issue(
-        session, life.office, CertificateType.LIFE_IN_FRANCE, person=life.person, issued_on=old
-    )
+    expired = _demo_issue(session, life.office, CertificateType.LIFE_IN_FRANCE, person=life.person)
+    expired.valid_until = date.today() - timedelta(days=1)
+    session.commit()
     _demo_journey(session, by_kind)
 
 

@@ -452,3 +452,16 @@ def test_a_token_acts_for_its_user_and_the_role_limits_its_scopes(
     assert (
         client.post("/api/v1/verify/batch", json={"seals": ["x"]}, headers=auth).status_code == 401
     )
+
+
+def test_every_demo_seal_is_genuine(ready_app: Flask, runner: FlaskCliRunner) -> None:
+    """Demo data must verify: a seal dated before the instance's key would be "not genuine"."""
+    made = runner.invoke(args=["demo", "--json"])
+    assert made.exit_code == 0, made.output
+    client = ready_app.test_client()
+    statuses = set()
+    for certificate in json.loads(made.output)["certificates"]:
+        verdict = client.post("/api/v1/verify", json={"seal": certificate["seal_url"]}).get_json()
+        assert verdict["genuine"], (certificate["type"], verdict["reasons"])
+        statuses.add(verdict["status"])
+    assert statuses == {"valid", "revoked", "superseded", "expired"}
