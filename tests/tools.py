@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,3 +19,16 @@ def require_tool(command: str, package: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def trusting_nss_db(root_pem: Path, folder: Path) -> str:
+    """An NSS database (what pdfsig reads) that trusts ``root_pem``; its ``sql:`` name."""
+    certutil = require_tool("certutil", "libnss3-tools")
+    folder.mkdir()
+    database = f"sql:{folder}"
+    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
+    subprocess.run(
+        [certutil, "-A", "-d", database, "-n", "sceau-root", "-t", "CT,C,C", "-i", str(root_pem)],
+        check=True,
+    )
+    return database

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from verifier.config import settings_of
 from verifier.i18n import current_language, translate
 
-__all__ = ["ApiError", "init_app"]
+__all__ = ["ApiError", "init_app", "prefers_json", "respond"]
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,15 @@ class ApiError(Exception):
         self.params = {"field": field, **params} if field is not None else params
 
 
+def prefers_json() -> bool:
+    """True when the client ranks application/json strictly above text/html (a verifier app
+    fetching a seal URL): it gets JSON answers, errors included, on any path."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
 def _wants_json() -> bool:
-    if request.path.startswith(("/api/", "/.well-known/")):
-        return True
-    # A verifier app fetching a seal URL with Accept: application/json gets JSON errors too.
-    accept = request.accept_mimetypes
-    return accept["application/json"] > accept["text/html"]
+    return request.path.startswith(("/api/", "/.well-known/")) or prefers_json()
 
 
 def respond(

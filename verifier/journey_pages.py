@@ -76,6 +76,23 @@ class _Agent:
     office: Office
     person: Person
 
+    def page(
+        self, template: str, *, looked_at: tuple[str, int], status: int, **context: object
+    ) -> ResponseReturnValue:
+        """Render a page of the file, recording the look for the migrant in the same commit."""
+        object_type, object_id = looked_at
+        record_access(
+            self.session,
+            self.user,
+            self.person,
+            action="journey",
+            object_type=object_type,
+            object_id=object_id,
+        )
+        page = render_template(template, person=self.person, **context)
+        self.session.commit()
+        return page, status
+
 
 def _agent(person_id: int) -> _Agent:
     session = db.session()
@@ -111,17 +128,10 @@ def _trainings_page(
         .where(Training.person_id == agent.person.id)
         .order_by(Training.created_at.desc(), Training.id.desc())
     )
-    record_access(
-        agent.session,
-        agent.user,
-        agent.person,
-        action="journey",
-        object_type="person",
-        object_id=agent.person.id,
-    )
-    page = render_template(
+    return agent.page(
         "journey/trainings.html",
-        person=agent.person,
+        looked_at=("person", agent.person.id),
+        status=status,
         trainings=training_views(list(found)),
         kinds=list(TrainingKind),
         attendances=list(Attendance),
@@ -131,8 +141,6 @@ def _trainings_page(
         error=error,
         issued=request.args.get("issued"),
     )
-    agent.session.commit()
-    return page, status
 
 
 @bp.get("/agent/persons/<int:person_id>/trainings")
@@ -164,23 +172,14 @@ def add_training(person_id: int) -> ResponseReturnValue:
 def _training_page(
     agent: _Agent, training: Training, *, error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    record_access(
-        agent.session,
-        agent.user,
-        agent.person,
-        action="journey",
-        object_type="training",
-        object_id=training.id,
-    )
-    page = render_template(
+    return agent.page(
         "journey/training.html",
-        person=agent.person,
+        looked_at=("training", training.id),
+        status=status,
         training=training_view(training),
         attendances=list(Attendance),
         error=error,
     )
-    agent.session.commit()
-    return page, status
 
 
 @bp.get("/agent/persons/<int:person_id>/trainings/<int:training_id>")
@@ -240,25 +239,16 @@ def _appointments_page(
         .where(Appointment.person_id == agent.person.id)
         .order_by(Appointment.at.desc(), Appointment.id.desc())
     )
-    record_access(
-        agent.session,
-        agent.user,
-        agent.person,
-        action="journey",
-        object_type="person",
-        object_id=agent.person.id,
-    )
-    page = render_template(
+    return agent.page(
         "journey/appointments.html",
-        person=agent.person,
+        looked_at=("person", agent.person.id),
+        status=status,
         appointments=appointment_views(list(found)),
         purposes=list(AppointmentPurpose),
         form=request.form,
         error=error,
         mail=request.args.get("mail"),
     )
-    agent.session.commit()
-    return page, status
 
 
 @bp.get("/agent/persons/<int:person_id>/appointments")

@@ -39,7 +39,7 @@ from verifier import db
 from verifier.access import record_access
 from verifier.accounts import signed_in_user
 from verifier.config import settings_of
-from verifier.errors import ApiError
+from verifier.errors import ApiError, prefers_json
 from verifier.i18n import current_language, gettext
 from verifier.instance import keyring
 from verifier.limits import anonymous_verification
@@ -247,12 +247,6 @@ def _seal_rows(check: SealCheck) -> tuple[list[Row], bool]:
 # ----------------------------------------------------------------------------- responses
 
 
-def _prefers_json() -> bool:
-    """True when the client ranks application/json strictly above text/html."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
 @bp.after_request
 def _page_headers(response: Response) -> Response:
     """Privacy and caching headers of every page (the language cookie is set app-wide, by
@@ -278,12 +272,12 @@ def seal(payload: str) -> ResponseReturnValue:
     try:
         check = check_seal(db.session(), keyring(), payload, channel=VerificationChannel.SCAN)
     except SealFormatError as exc:
-        if _prefers_json():
+        if prefers_json():
             body = {"error": "malformed-seal", "message": gettext("malformed-seal", detail=exc)}
             return jsonify(body), 400
         raise ApiError(400, "seal-unreadable") from None
     history = _prefecture_history(check)
-    if _prefers_json():
+    if prefers_json():
         return jsonify(seal_check_json(check))
     rows, from_seal = _seal_rows(check)
     verdict = _status_verdict(check.status, check.certificate)

@@ -30,7 +30,7 @@ from bundles.errors import CertificateError
 from signing.pades import validate_pdf
 from signing.seal import CertificateType, SealClaims, verify
 from tests.bundles.conftest import Issuer
-from tests.tools import require_tool
+from tests.tools import require_tool, trusting_nss_db
 
 BASE = "https://sceau.ofii.fr"
 DPI = 150
@@ -131,29 +131,6 @@ def test_pyhanko_finds_every_certificate_intact_valid_and_trusted(
     assert "OFII (test) document signing" in report.signer
 
 
-def _trusting_nss_db(issuer: Issuer, folder: Path) -> str:
-    certutil = require_tool("certutil", "libnss3-tools")
-    folder.mkdir()
-    database = f"sql:{folder}"
-    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
-    subprocess.run(
-        [
-            certutil,
-            "-A",
-            "-d",
-            database,
-            "-n",
-            "sceau-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(issuer.pki_folder / "root-ca.pem"),
-        ],
-        check=True,
-    )
-    return database
-
-
 @pytest.mark.parametrize("kind", list(CertificateType))
 def test_poppler_pdfsig_accepts_every_certificate(
     kind: CertificateType,
@@ -162,7 +139,7 @@ def test_poppler_pdfsig_accepts_every_certificate(
     tmp_path: Path,  # type: ignore[type-arg]
 ) -> None:
     pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = _trusting_nss_db(issuer, tmp_path / "nss")
+    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     path = tmp_path / f"{kind}.pdf"
     path.write_bytes(issued[kind][1].pdf)
     output = subprocess.run(

@@ -29,7 +29,7 @@ from signing.pki import DevelopmentPki
 from signing.seal import CertificateType
 from signing.timestamps import InProcessTimestampClient, PyHankoTimeStamper, TimestampAuthority
 from tests.bundles.conftest import Issuer
-from tests.tools import require_tool
+from tests.tools import require_tool, trusting_nss_db
 
 
 def _test_tsa() -> tuple[PyHankoTimeStamper, x509.Certificate]:
@@ -76,15 +76,7 @@ def test_pdfsig_still_finds_the_b_t_signature_valid_and_trusted(
     issuer: Issuer, timestamped_pdf: bytes, tmp_path: Path
 ) -> None:
     pdfsig = require_tool("pdfsig", "poppler-utils")
-    certutil = require_tool("certutil", "libnss3-tools")
-    database = f"sql:{tmp_path / 'nss'}"
-    (tmp_path / "nss").mkdir()
-    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
-    root = str(issuer.pki_folder / "root-ca.pem")
-    subprocess.run(
-        [certutil, "-A", "-d", database, "-n", "sceau-root", "-t", "CT,C,C", "-i", root],
-        check=True,
-    )
+    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     path = tmp_path / "certificate.pdf"
     path.write_bytes(timestamped_pdf)
     output = subprocess.run(

@@ -24,7 +24,7 @@ from bundles.timeline import TimelineEvent, render_timeline
 from tests.bundles.conftest import Issuer
 from tests.bundles.pack_helpers import OpensslTsa, demo_request
 from tests.bundles.test_certificate_timestamp import _test_tsa
-from tests.tools import require_tool
+from tests.tools import require_tool, trusting_nss_db
 
 
 @dataclass(frozen=True)
@@ -165,35 +165,12 @@ def test_openssl_verifies_the_timestamp(built: Built) -> None:
     assert "bagit.py --validate ." in readme
 
 
-def _trusting_nss_db(issuer: Issuer, folder: Path) -> str:
-    certutil = require_tool("certutil", "libnss3-tools")
-    folder.mkdir()
-    database = f"sql:{folder}"
-    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
-    subprocess.run(
-        [
-            certutil,
-            "-A",
-            "-d",
-            database,
-            "-n",
-            "sceau-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(issuer.pki_folder / "root-ca.pem"),
-        ],
-        check=True,
-    )
-    return database
-
-
 @pytest.mark.parametrize("name", ["Dossier_complet.pdf", "Bordereau_des_pieces.pdf"])
 def test_pdfsig_accepts_the_signatures(
     built: Built, issuer: Issuer, tmp_path: Path, name: str
 ) -> None:
     pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = _trusting_nss_db(issuer, tmp_path / "nss")
+    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     output = subprocess.run(
         [pdfsig, "-nssdir", database, str(built.folder / "data" / name)],
         capture_output=True,

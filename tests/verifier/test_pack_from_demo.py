@@ -16,7 +16,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from bundles.pack import verify_pack
-from tests.tools import require_tool
+from tests.tools import require_tool, trusting_nss_db
 from verifier import db
 from verifier.instance import keyring
 from verifier.models import Certificate, Person
@@ -77,16 +77,8 @@ def test_pdfsig_trusts_the_signed_ebundle_and_inventory(
     demo_pack: Path, ready_app: Flask, tmp_path: Path
 ) -> None:
     pdfsig = require_tool("pdfsig", "poppler-utils")
-    certutil = require_tool("certutil", "libnss3-tools")
-    nss = tmp_path / "nss"
-    nss.mkdir()
-    database = f"sql:{nss}"
-    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
     root = Path(ready_app.instance_path) / "pki" / "root-ca.pem"
-    subprocess.run(
-        [certutil, "-A", "-d", database, "-n", "sceau", "-t", "CT,C,C", "-i", str(root)],
-        check=True,
-    )
+    database = trusting_nss_db(root, tmp_path / "nss")
     signed = sorted((demo_pack / "data").glob("*.pdf"))
     assert len(signed) == 2  # the e-bundle and the inventory; pieces are in data/pieces/
     for pdf in signed:

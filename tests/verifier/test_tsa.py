@@ -22,7 +22,7 @@ from signing.timestamps import (
     verify_token,
 )
 from signing.timestamps._asn1 import TimeStampResp
-from tests.tools import require_tool
+from tests.tools import require_tool, trusting_nss_db
 from tests.verifier.conftest import Staff, issue_body
 from verifier import Settings, create_app, security, tsa
 from verifier.instance import keyring
@@ -181,15 +181,7 @@ def test_a_certificate_issued_by_the_service_is_b_t_and_pdfsig_accepts_it(
     assert report.timestamped
 
     pdfsig = require_tool("pdfsig", "poppler-utils")
-    certutil = require_tool("certutil", "libnss3-tools")
-    (tmp_path / "nss").mkdir()
-    database = f"sql:{tmp_path / 'nss'}"
-    subprocess.run([certutil, "-N", "-d", database, "--empty-password"], check=True)
-    root_pem = str(settings.pki_path / "root-ca.pem")
-    subprocess.run(
-        [certutil, "-A", "-d", database, "-n", "sceau", "-t", "CT,C,C", "-i", root_pem],
-        check=True,
-    )
+    database = trusting_nss_db(settings.pki_path / "root-ca.pem", tmp_path / "nss")
     (tmp_path / "c.pdf").write_bytes(pdf)
     output = subprocess.run(
         [pdfsig, "-nssdir", database, str(tmp_path / "c.pdf")],
