@@ -11,7 +11,6 @@ this process stays under the inputs' size + 200 MB.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import resource
 import shutil
@@ -20,18 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -39,50 +29,23 @@ from bundles.pack import PackRequest, Piece, build_pack
 from signing.keys import FileKeyStore, KeyPurpose
 from signing.pades import KeyStoreSigner
 from signing.pki import DevelopmentPki
+from signing.timestamps import InProcessTimestampClient, PyHankoTimeStamper, TimestampAuthority
 
 GOAL_RATIO = 3.0
 GOAL_EXTRA_MB = 200
 
 
-class LocalAuthority:
-    """pyHanko's in-process authority (real RFC 3161 tokens, RSA) behind the pack's protocol."""
+class _PackTimestamps:
+    """The pack's view of the embedded authority, as the service builds it."""
 
-    def __init__(self) -> None:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sceau bench TSA")])
-        now = datetime.now(UTC) - timedelta(minutes=1)
-        self.certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(now + timedelta(days=1))
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-            )
-            .sign(key, hashes.SHA256())
-        )
-        der_key = key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        self.pyhanko = DummyTimeStamper(
-            tsa_cert=asn1_x509.Certificate.load(
-                self.certificate.public_bytes(serialization.Encoding.DER)
-            ),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        )
+    def __init__(self, client: InProcessTimestampClient) -> None:
+        self._client = client
 
     def stamp(self, data: bytes) -> bytes:
-        token = asyncio.run(self.pyhanko.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
-        response = tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
-        return bytes(response.dump())
+        return self._client.stamp_reply(data)
 
     def chain_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
+        return self._client.chain_pem()
 
 
 def _piece(number: int, pages: int) -> bytes:
@@ -121,11 +84,13 @@ def main() -> int:
         folder = Path(work)
         store = FileKeyStore(folder / "keys", passphrase=b"bench")
         store.generate(purpose=KeyPurpose.SEAL)
-        chain = DevelopmentPki(folder / "pki", passphrase=b"bench", organisation="OFII").ensure(
-            store
-        )
+        pki = DevelopmentPki(folder / "pki", passphrase=b"bench", organisation="OFII")
+        chain = pki.ensure(store)
         signer = KeyStoreSigner(key_store=store, chain=chain)
-        authority = LocalAuthority()
+        tsa = pki.ensure_tsa(store)
+        client = InProcessTimestampClient(
+            TimestampAuthority(key_store=store, key_id=tsa.key_id, chain=tsa)
+        )
         pieces, paths = [], []
         for number in range(1, args.pieces + 1):
             pdf = _piece(number, args.pages)
@@ -159,8 +124,8 @@ def main() -> int:
                 build_pack(
                     request,
                     signer=signer,
-                    pdf_timestamper=authority.pyhanko,
-                    timestamper=authority,
+                    pdf_timestamper=PyHankoTimeStamper(client),
+                    timestamper=_PackTimestamps(client),
                 )
             )
 

@@ -24,7 +24,7 @@ from bundles.pack._ebundle import assemble_ebundle
 from bundles.pack._inventory import render_inventory
 from bundles.pack._model import PURPOSES, Entry, PackError, PackRequest, Timestamper, one_line
 from bundles.pack._names import telerecours_name
-from bundles.pack._stamp import stamp_piece
+from bundles.pack._stamp import stamp_piece, write_pdf
 from bundles.pack._zip import write_zip
 from signing.pades import KeyStoreSigner, sign_pdf
 
@@ -57,7 +57,7 @@ def _stamped(number: int, label: str, data: bytes, path: Path) -> pikepdf.Pdf:
         stamp_piece(pdf, number)
         pdf.docinfo[Name.Title] = f"Pièce n° {number} — {one_line(label)}"
         out = BytesIO()
-        pdf.save(out, deterministic_id=True)
+        write_pdf(pdf, out)
         path.write_bytes(out.getbuffer())
     except pikepdf.PdfError as exc:
         pdf.close()

@@ -8,7 +8,6 @@ so the number a reader sees, the number the viewer shows and the index's number 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
@@ -19,7 +18,7 @@ from pikepdf import Name
 
 from bundles.pack._front import render_front
 from bundles.pack._model import PURPOSES, Entry, PackError, PackRequest, one_line
-from bundles.pack._stamp import STAMP_FONT, StampFont, add_footers, fit_pages
+from bundles.pack._stamp import STAMP_FONT, StampFont, add_footers, fit_pages, write_pdf
 
 __all__ = ["assemble_ebundle"]
 
@@ -45,16 +44,10 @@ def assemble_ebundle(
     """Write the unsigned e-bundle to ``out``; returns the entries with their first pages."""
     chronology = _open_chronology(request.chronology_pdf)
     chronology_pages = len(chronology.pages) if chronology is not None else 0
-    front_pages = render_front(request, entries, built).pages
-    placed: list[Entry] = []
-    page = front_pages + chronology_pages + 1
-    for entry in entries:
-        placed.append(dataclasses.replace(entry, first_page=page))
-        page += entry.pages
-    total = page - 1
-    front = render_front(request, placed, built)
-    if front.pages != front_pages:
-        raise AssertionError("the index changed length between its two passes")
+    front = render_front(request, entries, built, chronology_pages=chronology_pages)
+    placed = list(front.entries)
+    front_pages = front.pages
+    total = front_pages + chronology_pages + sum(entry.pages for entry in entries)
 
     sources: list[pikepdf.Pdf] = []
     bundle = pikepdf.open(BytesIO(front.pdf))
@@ -84,7 +77,7 @@ def assemble_ebundle(
             f"{PURPOSES[request.purpose]} — {one_line(request.person_name)} — dossier complet"
         )
         bundle.docinfo[Name.Creator] = "Sceau"
-        bundle.save(out, deterministic_id=True)
+        write_pdf(bundle, out)
     finally:
         bundle.close()
         for source in sources:

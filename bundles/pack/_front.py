@@ -7,6 +7,7 @@ for the e-bundle's page numbers, which the assembler adds to every page alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,7 @@ class FrontPages:
     pages: int
     index_start: int  # 0-based page of the index's first page
     links: tuple[tuple[int, tuple[float, float, float, float], int], ...]  # page, rect, piece
+    entries: tuple[Entry, ...]  # with their first pages
 
 
 def shorten(text: str, font: str, size: float, width: float, lines: int) -> list[str]:
@@ -107,13 +109,45 @@ def _cover(c: Any, request: PackRequest, built: datetime) -> None:
     c.showPage()
 
 
+@dataclass(frozen=True)
+class _Row:
+    label: list[str]
+    origin: list[str]
+    height: float
+
+
+def _rows(entries: Sequence[Entry]) -> list[list[_Row]]:
+    """The index's rows, already cut into pages (the pieces' page numbers depend on how many
+    pages the index takes, so that is known before anything is drawn)."""
+    pages: list[list[_Row]] = [[]]
+    y = _FIRST_ROW
+    for entry in entries:
+        label = shorten(
+            entry.label + (" (série numérotée)" if entry.series else ""),
+            REGULAR,
+            SIZE,
+            LABEL - 3 * mm,
+            3,
+        )
+        origin = shorten(entry.origin or "—", REGULAR, SIZE, ORIGIN - 3 * mm, 2)
+        row = _Row(label, origin, max(len(label), len(origin)) * LEAD + 4)
+        if y - row.height < BOTTOM and pages[-1]:
+            pages.append([])
+            y = _FIRST_ROW
+        pages[-1].append(row)
+        y -= row.height
+    return pages
+
+
+_FIRST_ROW = HEIGHT - MARGIN - 34 - 6  # below the title and the column heads
+
+
 def _index(
-    c: Any, entries: Sequence[Entry], start: int
+    c: Any, entries: Sequence[Entry], pages: Sequence[Sequence[_Row]], start: int
 ) -> list[tuple[int, tuple[float, float, float, float], int]]:
     links: list[tuple[int, tuple[float, float, float, float], int]] = []
-    page = start
 
-    def heads() -> float:
+    def heads() -> None:
         c.setFont(BOLD, 16)
         c.setFillColorRGB(*BLUE)
         c.drawString(MARGIN, HEIGHT - MARGIN - 16, "Sommaire — bordereau des pièces")
@@ -133,56 +167,56 @@ def _index(
         c.setStrokeColorRGB(*GREY)
         c.setLineWidth(0.5)
         c.line(MARGIN, y - 3, WIDTH - MARGIN, y - 3)
-        return y - 6
 
-    y = heads()
-    for entry in entries:
-        label = shorten(
-            entry.label + (" (série numérotée)" if entry.series else ""),
-            REGULAR,
-            SIZE,
-            LABEL - 3 * mm,
-            3,
-        )
-        origin = shorten(entry.origin or "—", REGULAR, SIZE, ORIGIN - 3 * mm, 2)
-        height = max(len(label), len(origin)) * LEAD + 4
-        if y - height < BOTTOM:
-            c.showPage()
-            page += 1
-            y = heads()
-        top = y
-        c.setFillColorRGB(0, 0, 0)
-        c.setFont(BOLD, SIZE)
-        c.drawString(MARGIN, top - SIZE - 1, str(entry.number))
-        c.setFont(REGULAR, SIZE)
-        for i, line in enumerate(label):
-            c.drawString(MARGIN + NUMBER, top - SIZE - 1 - i * LEAD, line)
-        c.drawString(MARGIN + NUMBER + LABEL, top - SIZE - 1, french_date(entry.date))
-        for i, line in enumerate(origin):
-            c.drawString(MARGIN + NUMBER + LABEL + DATE, top - SIZE - 1 - i * LEAD, line)
-        c.setFillColorRGB(*BLUE)
-        c.drawString(
-            MARGIN + NUMBER + LABEL + DATE + ORIGIN, top - SIZE - 1, f"p. {entry.first_page}"
-        )
-        y = top - height
-        links.append((page, (MARGIN, y, WIDTH - MARGIN, top), entry.number))
-        c.setStrokeColorRGB(0.85, 0.85, 0.88)
-        c.setLineWidth(0.3)
-        c.line(MARGIN, y, WIDTH - MARGIN, y)
-    c.showPage()
+    numbered = iter(entries)
+    for page, rows in enumerate(pages, start=start):
+        heads()
+        y = _FIRST_ROW
+        for row in rows:
+            entry = next(numbered)
+            top = y
+            c.setFillColorRGB(0, 0, 0)
+            c.setFont(BOLD, SIZE)
+            c.drawString(MARGIN, top - SIZE - 1, str(entry.number))
+            c.setFont(REGULAR, SIZE)
+            for i, line in enumerate(row.label):
+                c.drawString(MARGIN + NUMBER, top - SIZE - 1 - i * LEAD, line)
+            c.drawString(MARGIN + NUMBER + LABEL, top - SIZE - 1, french_date(entry.date))
+            for i, line in enumerate(row.origin):
+                c.drawString(MARGIN + NUMBER + LABEL + DATE, top - SIZE - 1 - i * LEAD, line)
+            c.setFillColorRGB(*BLUE)
+            c.drawString(
+                MARGIN + NUMBER + LABEL + DATE + ORIGIN, top - SIZE - 1, f"p. {entry.first_page}"
+            )
+            y = top - row.height
+            links.append((page, (MARGIN, y, WIDTH - MARGIN, top), entry.number))
+            c.setStrokeColorRGB(0.85, 0.85, 0.88)
+            c.setLineWidth(0.3)
+            c.line(MARGIN, y, WIDTH - MARGIN, y)
+        c.showPage()
     return links
 
 
-def render_front(request: PackRequest, entries: Sequence[Entry], built: datetime) -> FrontPages:
-    """Cover and index; ``entries`` carry their first pages (any placeholder on a first pass:
-    the page count does not depend on them)."""
+def render_front(
+    request: PackRequest, entries: Sequence[Entry], built: datetime, *, chronology_pages: int
+) -> FrontPages:
+    """Cover and index, and ``entries`` placed: each with its first page in the e-bundle, where
+    the chronology's ``chronology_pages`` come between the index and the first piece."""
     buffer = BytesIO()
     c = Canvas(buffer, pagesize=(WIDTH, HEIGHT), invariant=True)
     c.setTitle(f"{PURPOSES[request.purpose]} — {one_line(request.person_name)}")
     c.setAuthor("Sceau")
     _cover(c, request, built)
     start = c.getPageNumber() - 1
-    links = _index(c, entries, start)
-    pages = c.getPageNumber() - 1
+    rows = _rows(entries)
+    pages = start + len(rows)
+    placed: list[Entry] = []
+    first = pages + chronology_pages + 1
+    for entry in entries:
+        placed.append(dataclasses.replace(entry, first_page=first))
+        first += entry.pages
+    links = _index(c, placed, rows, start)
+    if c.getPageNumber() - 1 != pages:
+        raise AssertionError("the index does not have the pages its layout promised")
     c.save()
-    return FrontPages(buffer.getvalue(), pages, start, tuple(links))
+    return FrontPages(buffer.getvalue(), pages, start, tuple(links), tuple(placed))

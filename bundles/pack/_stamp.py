@@ -39,6 +39,7 @@ __all__ = [
     "footer_text",
     "stamp_piece",
     "stamp_text",
+    "write_pdf",
 ]
 
 TOP_BAND = 9 * mm  # on an A4 page; bands grow with larger pages
@@ -110,6 +111,22 @@ class StampFont:
     @staticmethod
     def width(text: str, size: float) -> float:
         return float(stringWidth(text, REGULAR, size))
+
+
+def write_pdf(pdf: pikepdf.Pdf, out: Any) -> None:
+    """Save ``pdf`` with its streams as they came (no decode, no recompression).
+
+    The pieces' own streams were compressed (or not) by whoever made them, and re-deflating
+    them is most of what a default qpdf save costs; the stamps' few new streams are a couple
+    of hundred bytes each, cheaper to leave plain than to start zlib for. The ID is derived
+    from the content, so the same pieces give the same files.
+    """
+    pdf.save(
+        out,
+        deterministic_id=True,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        compress_streams=False,
+    )
 
 
 def _scale(height: float) -> float:
