@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "ClaimsError",
     "KeyNotFoundError",
+    "KeyStatusError",
     "KeyStoreError",
     "PdfSignatureError",
     "SealError",
@@ -30,6 +31,10 @@ class KeyStoreError(SigningError):
 
 class KeyNotFoundError(KeyStoreError, LookupError):
     """No key with this id in the store."""
+
+
+class KeyStatusError(KeyStoreError, ValueError):
+    """A status change the lifecycle forbids (reviving a revoked key, revoking with no reason)."""
 
 
 class SealError(SigningError):

@@ -2,6 +2,7 @@
 
 from signing.keys._base import (
     KEY_ID_LENGTH,
+    MAX_REASON_LENGTH,
     KeyInfo,
     KeyPurpose,
     KeyStatus,
@@ -10,11 +11,14 @@ from signing.keys._base import (
     window_allows,
 )
 from signing.keys._file import FileKeyStore
+from signing.keys._meta import KeyMetadata
 
 __all__ = [
     "KEY_ID_LENGTH",
+    "MAX_REASON_LENGTH",
     "FileKeyStore",
     "KeyInfo",
+    "KeyMetadata",
     "KeyPurpose",
     "KeyStatus",
     "KeyStore",

@@ -26,15 +26,18 @@ class MemoryKeyStore(KeyStore):
         not_before: date = date(2020, 1, 1),
         not_after: date | None = None,
         status: KeyStatus = KeyStatus.ACTIVE,
+        purpose: KeyPurpose = KeyPurpose.SEAL,
+        reason: str | None = None,
     ) -> KeyInfo:
         key_id = key_id_for(private.public_key())
         info = KeyInfo(
             key_id=key_id,
-            purpose=KeyPurpose.SEAL,
+            purpose=purpose,
             created_at=datetime.combine(not_before, datetime.min.time(), UTC),
             not_before=not_before,
             not_after=not_after,
             status=status,
+            reason=reason,
         )
         self._keys[key_id] = (private, info)
         return info
@@ -53,7 +56,20 @@ class MemoryKeyStore(KeyStore):
         return self._entry(key_id)[0].sign(data, algorithm)
 
     def generate(self, *, purpose: KeyPurpose) -> KeyInfo:
-        return self.add(ec.generate_private_key(ec.SECP256R1()))
+        return self.add(ec.generate_private_key(ec.SECP256R1()), purpose=purpose)
+
+    def set_status(
+        self,
+        key_id: bytes,
+        status: KeyStatus,
+        *,
+        reason: str | None = None,
+        not_after: date | None = None,
+    ) -> KeyInfo:
+        private, info = self._entry(key_id)
+        updated = info.with_status(status, reason=reason, not_after=not_after)
+        self._keys[key_id] = (private, updated)
+        return updated
 
     def _entry(self, key_id: bytes) -> tuple[ec.EllipticCurvePrivateKey, KeyInfo]:
         try:
