@@ -8,6 +8,7 @@ so the number a reader sees, the number the viewer shows and the index's number 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
@@ -18,7 +19,7 @@ from pikepdf import Name
 
 from bundles.pack._front import render_front
 from bundles.pack._model import PURPOSES, Entry, PackError, PackRequest, one_line
-from bundles.pack._stamp import STAMP_FONT, StampFont, add_footers, fit_pages, write_pdf
+from bundles.pack._stamp import StampFont, add_footers, fit_pages, write_pdf
 
 __all__ = ["assemble_ebundle"]
 
@@ -56,16 +57,14 @@ def assemble_ebundle(
             sources.append(chronology)
             bundle.pages.extend(chronology.pages)
         font = StampFont(bundle)
+        first_piece = len(bundle.pages)
         for source in pieces:
-            start = len(bundle.pages)
             bundle.pages.extend(source.pages)
-            for copied in bundle.pages[start:]:  # one stamp font for the whole bundle
-                fonts = copied.obj.Resources.get("/Font")
-                if fonts is not None and "/" + STAMP_FONT in fonts:
-                    fonts["/" + STAMP_FONT] = font.font
         if len(bundle.pages) != total:
             raise AssertionError("the e-bundle does not have the pages its index promises")
-        add_footers(bundle, enumerate(bundle.pages, start=1), total, font)
+        numbered = list(enumerate(bundle.pages, start=1))
+        add_footers(bundle, numbered[:first_piece], total, font)
+        add_footers(bundle, numbered[first_piece:], total, font, stamped=True)
         _links(bundle, front.links, placed)
         _outline(bundle, placed, front.index_start, front_pages, chronology_pages)
         bundle.Root.PageLabels = pikepdf.Dictionary(
@@ -115,17 +114,29 @@ def _outline(
     front_pages: int,
     chronology_pages: int,
 ) -> None:
-    with bundle.open_outline() as outline:
-        items = [
-            pikepdf.OutlineItem("Page de garde", 0),
-            pikepdf.OutlineItem("Sommaire — bordereau des pièces", index_start),
-        ]
-        if chronology_pages:
-            items.append(pikepdf.OutlineItem("Chronologie", front_pages))
-        items += [
-            pikepdf.OutlineItem(
-                f"Pièce n° {e.number} — {one_line(e.label)[:200]}", e.first_page - 1
+    """One flat level of bookmarks, written as the outline dictionaries themselves (ISO 32000
+    12.3.3): pikepdf's outline editor rebuilds its tree item by item, which costs more than the
+    rest of the index for a few hundred pieces."""
+    items = [("Page de garde", 0), ("Sommaire — bordereau des pièces", index_start)]
+    if chronology_pages:
+        items.append(("Chronologie", front_pages))
+    items += [
+        (f"Pièce n° {entry.number} — {one_line(entry.label)[:200]}", entry.first_page - 1)
+        for entry in entries
+    ]
+    root = bundle.make_indirect(pikepdf.Dictionary(Type=Name.Outlines, Count=len(items)))
+    nodes = [
+        bundle.make_indirect(
+            pikepdf.Dictionary(
+                Title=pikepdf.String(title),
+                Parent=root,
+                Dest=pikepdf.Array([bundle.pages[page].obj, Name.Fit]),
             )
-            for e in entries
-        ]
-        outline.root.extend(items)
+        )
+        for title, page in items
+    ]
+    for before, after in itertools.pairwise(nodes):
+        before.Next = after
+        after.Prev = before
+    root.First, root.Last = nodes[0], nodes[-1]
+    bundle.Root.Outlines = root

@@ -16,6 +16,7 @@ per page and one font object per file.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +51,8 @@ STAMP_FONT = "SceauStamp"
 _SAMPLE = "Pièce n°—p. /0123456789ag"
 
 Matrix = tuple[float, float, float, float, float, float]
+# Baked into the new MediaBox and transformation: left on the page they would apply twice.
+_DROPPED_BOXES = ("/CropBox", "/Rotate", "/TrimBox", "/BleedBox", "/ArtBox", "/UserUnit")
 
 
 def stamp_text(number: int, page: int, pages: int) -> str:
@@ -90,15 +93,30 @@ def _font_source() -> tuple[bytes, dict[str, int]]:
     return data, codes
 
 
+_opened = threading.local()
+
+
+def _thread_font() -> pikepdf.Object:
+    """The font object in this thread's open copy of the font source.
+
+    Opening the source costs more than stamping a short piece, so it is opened once per thread
+    (a qpdf document must not be read from two threads at once: it loads objects lazily).
+    """
+    font: pikepdf.Object | None = getattr(_opened, "font", None)
+    if font is None:
+        source = pikepdf.open(io.BytesIO(_font_source()[0]))
+        fonts = source.pages[0].Resources.Font
+        (font,) = (f for _, f in fonts.items() if "DejaVu" in str(f.BaseFont))
+        _opened.source, _opened.font = source, font
+    return font
+
+
 class StampFont:
     """The stamp font, copied once into one output PDF."""
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
-        data, self._codes = _font_source()
-        with pikepdf.open(io.BytesIO(data)) as source:
-            fonts = source.pages[0].Resources.Font
-            (font,) = (f for _, f in fonts.items() if "DejaVu" in str(f.BaseFont))
-            self.font = pdf.copy_foreign(font)
+        _, self._codes = _font_source()
+        self.font = pdf.copy_foreign(_thread_font())
 
     def show(self, text: str, *, x: float, y: float, size: float, resource: str) -> bytes:
         codes = bytes(self._codes[c] for c in text)
@@ -157,9 +175,9 @@ class _Geometry:
     height: float
 
 
-def _inherited(page: pikepdf.Page, key: str) -> pikepdf.Object | None:
-    """A page attribute, from the page or the nearest /Pages node above it."""
-    node: pikepdf.Object | None = page.obj
+def _inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
+    """A page attribute, from the page's dictionary or the nearest /Pages node above it."""
+    node: pikepdf.Object | None = page
     for _ in range(64):  # a cycle in /Parent is a damaged file, not an endless loop
         if node is None:
             return None
@@ -170,8 +188,8 @@ def _inherited(page: pikepdf.Page, key: str) -> pikepdf.Object | None:
     return None
 
 
-def _geometry(page: pikepdf.Page) -> _Geometry:
-    x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+def _geometry(page: pikepdf.Object, box: tuple[float, float, float, float]) -> _Geometry:
+    x0, y0, x1, y1 = box
     x0, x1 = min(x0, x1), max(x0, x1)
     y0, y1 = min(y0, y1), max(y0, y1)
     w, h = x1 - x0, y1 - y0
@@ -193,8 +211,8 @@ def _geometry(page: pikepdf.Page) -> _Geometry:
     return _Geometry(matrix, width, height)
 
 
-def _move_annotations(page: pikepdf.Page, matrix: Matrix) -> None:
-    for annotation in page.obj.get("/Annots", []):
+def _move_annotations(page: pikepdf.Object, matrix: Matrix) -> None:
+    for annotation in page.get("/Annots", ()):
         rect = annotation.get("/Rect")
         if rect is None or len(rect) != 4:
             continue
@@ -206,13 +224,19 @@ def _move_annotations(page: pikepdf.Page, matrix: Matrix) -> None:
             del annotation["/QuadPoints"]
 
 
-def _as_form(pdf: pikepdf.Pdf, page: pikepdf.Page, seen: set[tuple[int, int]]) -> pikepdf.Object:
+def _as_form(
+    pdf: pikepdf.Pdf,
+    page: pikepdf.Page,
+    box: tuple[float, float, float, float],
+    seen: set[tuple[int, int]],
+) -> pikepdf.Object:
     """The page's own content stream, turned into a form XObject (no copy of its data).
 
     (pikepdf's ``as_form_xobject`` reads the page's /Contents only when the file is written,
     which by then are the new ones: the page would draw itself.)"""
     page.contents_coalesce()
-    contents = page.obj.get("/Contents")
+    obj = page.obj
+    contents = obj.get("/Contents")
     if contents is None:
         contents = pdf.make_stream(b"")
     elif contents.objgen in seen or contents.objgen == (0, 0):  # shared by two pages
@@ -221,8 +245,8 @@ def _as_form(pdf: pikepdf.Pdf, page: pikepdf.Page, seen: set[tuple[int, int]]) -
         seen.add(contents.objgen)
     contents.Type = Name.XObject
     contents.Subtype = Name.Form
-    contents.BBox = pikepdf.Array([float(v) for v in page.cropbox])
-    contents.Resources = _inherited(page, "/Resources") or pikepdf.Dictionary()
+    contents.BBox = pikepdf.Array(box)
+    contents.Resources = _inherited(obj, "/Resources") or pikepdf.Dictionary()
     return pdf.make_indirect(contents) if not contents.is_indirect else contents
 
 
@@ -257,9 +281,12 @@ def fit_pages(pdf: pikepdf.Pdf, text: Callable[[int], str] | None = None) -> Non
     font = StampFont(pdf) if text is not None else None
     seen: set[tuple[int, int]] = set()
     for index, page in enumerate(pdf.pages, start=1):
-        geometry = _geometry(page)
-        form = _as_form(pdf, page, seen)
-        _move_annotations(page, geometry.matrix)
+        obj = page.obj
+        x0, y0, x1, y1 = page.cropbox
+        box = (float(x0), float(y0), float(x1), float(y1))
+        geometry = _geometry(obj, box)
+        form = _as_form(pdf, page, box, seen)
+        _move_annotations(obj, geometry.matrix)
         m = " ".join(f"{v:.5f}" for v in geometry.matrix)
         content = f"q {m} cm /SceauPage Do Q\n".encode()
         resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(SceauPage=form))
@@ -271,12 +298,12 @@ def fit_pages(pdf: pikepdf.Pdf, text: Callable[[int], str] | None = None) -> Non
             y = geometry.height - TOP_BAND * unit + 3 * mm * unit
             content += font.show(words, x=x, y=y, size=size, resource=STAMP_FONT)
             resources.Font = pikepdf.Dictionary({"/" + STAMP_FONT: font.font})
-        page.obj.Resources = resources
-        page.obj.Contents = pdf.make_stream(content)
-        page.obj.MediaBox = pikepdf.Array([0, 0, geometry.width, geometry.height])
-        for key in ("/CropBox", "/Rotate", "/TrimBox", "/BleedBox", "/ArtBox", "/UserUnit"):
-            if key in page.obj:
-                del page.obj[key]
+        obj.Resources = resources
+        obj.Contents = pdf.make_stream(content)
+        obj.MediaBox = pikepdf.Array([0, 0, geometry.width, geometry.height])
+        for key in _DROPPED_BOXES:
+            if key in obj:
+                del obj[key]
 
 
 def add_footers(
@@ -284,8 +311,17 @@ def add_footers(
     pages: Iterable[tuple[int, pikepdf.Page]],
     total: int,
     font: StampFont | None = None,
+    *,
+    stamped: bool = False,
 ) -> None:
-    """ "page X / Y" centred in the bottom band of each page (X its 1-based number)."""
+    """ "page X / Y" centred in the bottom band of each page (X its 1-based number).
+
+    ``stamped``: the pages come from :func:`stamp_piece` (copied into ``pdf``). Their content
+    is ours and restores every state it changes (``q ... Q``, ``BT ... ET``), so the footer is
+    appended as it is, and drawn in the stamp font the page already names, pointed at
+    ``font`` (the piece's own copy of the font is then left behind, and not written). Any
+    other page's content is wrapped in ``q``/``Q`` first, whatever state it leaves.
+    """
     font = font or StampFont(pdf)
     for number, page in pages:
         x0, y0, x1, y1 = (float(v) for v in page.mediabox)
@@ -293,6 +329,11 @@ def add_footers(
         size = _SIZE * unit
         text = footer_text(number, total)
         x = x0 + (x1 - x0 - font.width(text, size)) / 2
+        if stamped:
+            page.obj.Resources.Font[f"/{STAMP_FONT}"] = font.font
+            footer = font.show(text, x=x, y=y0 + 3 * mm * unit, size=size, resource=STAMP_FONT)
+            page.obj.Contents = pikepdf.Array([page.obj.Contents, pdf.make_stream(footer)])
+            continue
         name = page.add_resource(font.font, Name.Font, prefix="SceauFooter")
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
         page.contents_add(
