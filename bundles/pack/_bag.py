@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -23,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from bundles.pack._model import PURPOSES, PackError, PackRequest, Timestamper, one_line
 from bundles.pack._tsp import check_token
 
-__all__ = ["TAG_FILES", "sha256_file", "write_bag"]
+__all__ = ["TAG_FILES", "tag_files"]
 
 TAG_FILES = (
     "bagit.txt",
@@ -34,16 +33,6 @@ TAG_FILES = (
     "tsa-chain.pem",
 )
 UNLISTED = ("tagmanifest-sha256.txt", "timestamp.tsr")
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _readme(root_name: str, chain: Sequence[x509.Certificate]) -> str:
@@ -94,33 +83,27 @@ poppler-utils):
 """
 
 
-def _manifest(root: Path, names: Sequence[str]) -> tuple[str, int]:
-    lines, octets = [], 0
-    for name in names:
-        digest, size = sha256_file(root / name)
-        lines.append(f"{digest}  {name}\n")
-        octets += size
-    return "".join(lines), octets
+def _manifest(files: Sequence[tuple[str, str, int]]) -> str:
+    return "".join(f"{digest}  {name}\n" for name, digest, _ in files)
 
 
-def write_bag(
-    root: Path,
+def _digested(name: str, data: bytes) -> tuple[str, str, int]:
+    return name, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def tag_files(
+    root_name: str,
     *,
     request: PackRequest,
-    payload: Sequence[str],
+    payload: Sequence[tuple[str, str, int]],
     originals: Sequence[tuple[str, str, str]],
     built: datetime,
     timestamper: Timestamper,
-) -> None:
-    """Write the tag files of the bag at ``root``, whose ``payload`` (paths under data/,
-    relative to ``root``) is already written; then timestamp its tag manifest.
+) -> dict[str, bytes]:
+    """The tag files of the bag ``root_name`` around ``payload`` ((path under data/, SHA-256,
+    size) of each file), the last two being the tag manifest and its RFC 3161 token.
 
     ``originals``: (sha256 of the file as received, file name in the pack, name received)."""
-    manifest, octets = _manifest(root, payload)
-    (root / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
-    (root / "bagit.txt").write_text(
-        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"
-    )
     description = (
         f"{PURPOSES[request.purpose]} - {one_line(request.person_name)} - "
         f"{one_line(request.addressee)}"
@@ -129,34 +112,34 @@ def write_bag(
         ("Source-Organization", "Sceau"),
         ("Bagging-Date", built.date().isoformat()),
         ("Bag-Software-Agent", "Sceau bundles.pack"),
-        ("Payload-Oxum", f"{octets}.{len(payload)}"),
+        ("Payload-Oxum", f"{sum(size for _, _, size in payload)}.{len(payload)}"),
         ("External-Description", description),
-        ("External-Identifier", root.name),
+        ("External-Identifier", root_name),
         ("Sceau-Purpose", request.purpose),
         ("Sceau-Pieces", str(len(originals))),
     ]
-    (root / "bag-info.txt").write_text(
-        "".join(f"{key}: {value}\n" for key, value in info), encoding="utf-8"
-    )
-    (root / "originals-sha256.txt").write_text(
-        "".join(
-            f"{digest}  {name}  {one_line(received) or '-'}\n"
-            for digest, name, received in originals
-        ),
-        encoding="utf-8",
-    )
     chain_pem = timestamper.chain_pem()
     try:
         chain = x509.load_pem_x509_certificates(chain_pem)
     except ValueError as exc:
         raise PackError(f"the timestamp authority's chain is not PEM: {exc}") from exc
-    (root / "tsa-chain.pem").write_bytes(chain_pem)
-    (root / "README.txt").write_text(_readme(root.name, chain), encoding="utf-8")
-    tagmanifest, _ = _manifest(root, TAG_FILES)
-    tagmanifest_bytes = tagmanifest.encode("utf-8")
-    (root / "tagmanifest-sha256.txt").write_bytes(tagmanifest_bytes)
+    texts = {
+        "bagit.txt": "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        "bag-info.txt": "".join(f"{key}: {value}\n" for key, value in info),
+        "manifest-sha256.txt": _manifest(payload),
+        "originals-sha256.txt": "".join(
+            f"{digest}  {name}  {one_line(received) or '-'}\n"
+            for digest, name, received in originals
+        ),
+        "README.txt": _readme(root_name, chain),
+    }
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    files["tsa-chain.pem"] = chain_pem
+    tagmanifest_bytes = _manifest([_digested(name, files[name]) for name in TAG_FILES]).encode()
+    files["tagmanifest-sha256.txt"] = tagmanifest_bytes
     token = timestamper.stamp(tagmanifest_bytes)
     check = check_token(token, tagmanifest_bytes, chain=chain)
     if not check.ok:
         raise PackError(f"the timestamp authority's answer is not usable: {check.detail}")
-    (root / "timestamp.tsr").write_bytes(token)
+    files["timestamp.tsr"] = token
+    return files

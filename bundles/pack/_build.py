@@ -2,8 +2,9 @@
 
 Order matters: every pikepdf edit (stamps, merge, outline, links) is done and saved before the
 PAdES signatures, which pyHanko appends as incremental updates; the bag's manifests are
-computed from the signed files; the token comes last, over the tag manifest. Files go to a
-temporary folder as they are made, so the pages are not held three times in memory.
+computed from the signed files; the token comes last, over the tag manifest. Payload files go
+to one spool file as they are made (bundles/pack/_spool.py), so the pages are not held three
+times in memory; the small tag files stay in memory.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import pikepdf
 from pikepdf import Name
 from pyhanko.sign.timestamps.api import TimeStamper
 
-from bundles.pack._bag import TAG_FILES, write_bag
+from bundles.pack._bag import TAG_FILES, tag_files
 from bundles.pack._ebundle import assemble_ebundle
 from bundles.pack._inventory import render_inventory
 from bundles.pack._model import PURPOSES, Entry, PackError, PackRequest, Timestamper, one_line
 from bundles.pack._names import telerecours_name
+from bundles.pack._spool import Spool
 from bundles.pack._stamp import stamp_piece, write_pdf
 from bundles.pack._zip import write_zip
 from signing.pades import KeyStoreSigner, sign_pdf
@@ -46,9 +48,9 @@ def _check(request: PackRequest) -> None:
             raise PackError(f"piece {number}: original_sha256 is not a lowercase SHA-256")
 
 
-def _stamped(number: int, label: str, data: bytes, path: Path) -> pikepdf.Pdf:
-    """The piece stamped and written to ``path``; left open for the e-bundle to copy from
-    (no second parse of what was just written)."""
+def _stamped(number: int, label: str, data: bytes) -> tuple[pikepdf.Pdf, bytes]:
+    """The piece stamped, and its bytes; the document is left open for the e-bundle to copy
+    from (no second parse of what was just written)."""
     try:
         pdf = pikepdf.open(BytesIO(data))
     except pikepdf.PdfError as exc:
@@ -58,14 +60,13 @@ def _stamped(number: int, label: str, data: bytes, path: Path) -> pikepdf.Pdf:
         pdf.docinfo[Name.Title] = f"Pièce n° {number} — {one_line(label)}"
         out = BytesIO()
         write_pdf(pdf, out)
-        path.write_bytes(out.getbuffer())
     except pikepdf.PdfError as exc:
         pdf.close()
         raise PackError(f"piece {number} cannot be stamped: {exc}") from exc
     except BaseException:
         pdf.close()
         raise
-    return pdf
+    return pdf, out.getvalue()
 
 
 def build_pack(
@@ -101,22 +102,24 @@ def _build(
     report: Callable[[int, int], None],
 ) -> bytes:
     steps = len(request.pieces) + 4
-    with tempfile.TemporaryDirectory(prefix="sceau-pack-") as folder:
-        root = Path(folder) / name
-        (root / PIECES).mkdir(parents=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="sceau-pack-") as folder,
+        Spool(Path(folder) / "payload") as spool,
+    ):
         entries: list[Entry] = []
         for number, piece in enumerate(request.pieces, start=1):
             file_name = telerecours_name(number, piece.label)
-            path = root / PIECES / file_name
-            stamped.append(_stamped(number, piece.label, piece.pdf, path))
-            pages = len(stamped[-1].pages)
+            pdf, data = _stamped(number, piece.label, piece.pdf)
+            stamped.append(pdf)
+            spool.add(f"{PIECES}/{file_name}", data)
+            del data
             entries.append(
                 Entry(
                     number=number,
                     label=piece.label,
                     date=piece.date,
                     origin=piece.origin,
-                    pages=pages,
+                    pages=len(pdf.pages),
                     file_name=file_name,
                     series=piece.series,
                 )
@@ -125,30 +128,32 @@ def _build(
         done = len(request.pieces)
 
         inventory = render_inventory(request, entries, built)
-        (root / INVENTORY).write_bytes(
+        spool.add(
+            INVENTORY,
             sign_pdf(
                 inventory,
                 signer,
                 field_name="SceauBordereau",
                 reason="Bordereau des pièces",
                 timestamper=pdf_timestamper,
-            )
+            ),
         )
         del inventory
         report(done + 1, steps)
 
-        unsigned = Path(folder) / "ebundle-unsigned.pdf"
+        unsigned = BytesIO()
         assemble_ebundle(request, entries, stamped, built, unsigned)
-        (root / EBUNDLE).write_bytes(
+        spool.add(
+            EBUNDLE,
             sign_pdf(
-                unsigned.read_bytes(),
+                unsigned.getvalue(),
                 signer,
                 field_name="SceauDossier",
                 reason=f"{PURPOSES[request.purpose]} — dossier complet",
                 timestamper=pdf_timestamper,
-            )
+            ),
         )
-        unsigned.unlink()
+        del unsigned
         report(done + 2, steps)
 
         payload = [INVENTORY, EBUNDLE, *(f"{PIECES}/{e.file_name}" for e in entries)]
@@ -156,10 +161,10 @@ def _build(
             (piece.original_sha256, entry.file_name, piece.original_name)
             for piece, entry in zip(request.pieces, entries, strict=True)
         ]
-        write_bag(
-            root,
+        tags = tag_files(
+            name,
             request=request,
-            payload=payload,
+            payload=[(n, spool[n].sha256, spool[n].size) for n in payload],
             originals=originals,
             built=built,
             timestamper=timestamper,
@@ -174,7 +179,7 @@ def _build(
             *TAG_FILES[3:],
             *payload,
         ]
-        write_zip(root, order, built, archive)
+        write_zip(name, order, built, archive, tags=tags, payload=spool)
         data = archive.read_bytes()
         report(steps, steps)
     return data

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
-from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Name
@@ -40,7 +40,7 @@ def assemble_ebundle(
     entries: Sequence[Entry],
     pieces: Sequence[pikepdf.Pdf],
     built: datetime,
-    out: Path,
+    out: BinaryIO,
 ) -> list[Entry]:
     """Write the unsigned e-bundle to ``out``; returns the entries with their first pages."""
     chronology = _open_chronology(request.chronology_pdf)

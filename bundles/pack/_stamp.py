@@ -20,7 +20,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Name
@@ -131,7 +132,7 @@ class StampFont:
         return float(stringWidth(text, REGULAR, size))
 
 
-def write_pdf(pdf: pikepdf.Pdf, out: Any) -> None:
+def write_pdf(pdf: pikepdf.Pdf, out: BinaryIO | Path) -> None:
     """Save ``pdf`` with its streams as they came (no decode, no recompression).
 
     The pieces' own streams were compressed (or not) by whoever made them, and re-deflating
