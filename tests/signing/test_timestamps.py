@@ -1,4 +1,5 @@
-"""The embedded RFC 3161 authority, its clients and token verification, checked with OpenSSL."""
+"""The embedded RFC 3161 authority, its clients and token verification, checked with OpenSSL
+and with rfc3161-client (trailofbits: Rust parsing, OpenSSL's PKCS#7 verification)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rfc3161_client import (
+    HashAlgorithm,
+    TimestampRequestBuilder,
+    VerificationError,
+    VerifierBuilder,
+    decode_timestamp_response,
+)
 
 from signing.errors import KeyStoreError, TimestampError
 from signing.keys import FileKeyStore
@@ -192,6 +200,113 @@ def test_openssl_queries_are_answered_and_verify(tsa: Tsa, tmp_path: Path) -> No
     assert "Verification: OK" in done.stdout, done.stdout + done.stderr
 
 
+# --------------------------------------------------------------------------- independent verifiers
+
+CERT_REQ = pytest.mark.parametrize("cert_req", [True, False], ids=["certReq", "no-certReq"])
+
+
+def _pem(certificate: x509.Certificate) -> bytes:
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+@CERT_REQ
+def test_openssl_verifies_tokens_against_the_root_alone(
+    tsa: Tsa, tmp_path: Path, cert_req: bool
+) -> None:
+    """What a verifier holding only our root sees; without certReq it brings the TSA certificate
+    (``-untrusted``), as the token then carries none."""
+    openssl = require_tool("openssl", "openssl")
+    request, _ = request_for(DATA, cert_req=cert_req)
+    (tmp_path / "data.txt").write_bytes(DATA)
+    (tmp_path / "changed.txt").write_bytes(DATA[:-1] + bytes([DATA[-1] ^ 1]))
+    (tmp_path / "q.tsq").write_bytes(request)
+    (tmp_path / "r.tsr").write_bytes(tsa.authority.respond(request))
+    (tmp_path / "root.pem").write_bytes(_pem(tsa.chain.root))
+    (tmp_path / "tsa.pem").write_bytes(_pem(tsa.chain.certificate))
+    holder = [] if cert_req else ["-untrusted", "tsa.pem"]
+
+    def verify(*arguments: str) -> str:
+        done = subprocess.run(
+            [openssl, "ts", "-verify", "-in", "r.tsr", "-CAfile", "root.pem", *arguments],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout + done.stderr
+
+    assert "Verification: OK" in verify("-data", "data.txt", *holder)
+    assert "Verification: OK" in verify("-queryfile", "q.tsq", *holder)  # nonce and imprint
+    changed = verify("-data", "changed.txt", *holder)
+    assert "Verification: FAILED" in changed
+    assert "Verification: OK" not in changed
+    if not cert_req:  # the token really carries no certificate
+        assert "signer certificate not found" in verify("-data", "data.txt")
+
+
+@CERT_REQ
+def test_rfc3161_client_verifies_tokens_for_its_own_requests(tsa: Tsa, cert_req: bool) -> None:
+    request = (
+        TimestampRequestBuilder()
+        .data(DATA)
+        .hash_algorithm(HashAlgorithm.SHA512)
+        .cert_request(cert_request=cert_req)
+        .build()
+    )
+    response = decode_timestamp_response(tsa.authority.respond(request.as_bytes()))
+    info = response.tst_info
+    assert info.nonce == request.nonce
+    assert info.policy == x509.ObjectIdentifier(POLICY_OID)
+    assert (info.accuracy.seconds, info.accuracy.millis, info.accuracy.micros) == (1, None, None)
+    assert info.ordering is False
+    assert info.name.value == tsa.chain.certificate.subject
+    carried = {x509.load_der_x509_certificate(c) for c in response.signed_data.certificates}
+    assert carried == ({tsa.chain.certificate, tsa.chain.root} if cert_req else set())
+
+    builder = (
+        VerifierBuilder.from_request(request)  # checks the nonce echoed
+        .policy_id(x509.ObjectIdentifier(POLICY_OID))
+        .add_root_certificate(tsa.chain.root)
+    )
+    if not cert_req:
+        builder = builder.tsa_certificate(tsa.chain.certificate)
+    verifier = builder.build()
+    assert verifier.verify_message(response, DATA)
+    with pytest.raises(VerificationError, match="Mismatch between messages"):
+        verifier.verify_message(response, DATA[:-1] + bytes([DATA[-1] ^ 1]))
+
+
+@CERT_REQ
+def test_rfc3161_client_verifies_tokens_for_our_requests(tsa: Tsa, cert_req: bool) -> None:
+    request, nonce = request_for(DATA, cert_req=cert_req)
+    assert nonce is not None
+    response = decode_timestamp_response(tsa.authority.respond(request))
+    builder = VerifierBuilder(
+        roots=[tsa.chain.root],
+        nonce=nonce,
+        policy_id=x509.ObjectIdentifier(POLICY_OID),
+        tsa_certificate=None if cert_req else tsa.chain.certificate,
+    )
+    assert builder.build().verify_message(response, DATA)
+    with pytest.raises(VerificationError, match="Mismatch between messages"):
+        builder.build().verify_message(response, bytes([DATA[0] ^ 1]) + DATA[1:])
+    other_nonce = VerifierBuilder(
+        roots=[tsa.chain.root],
+        nonce=nonce ^ 1,
+        tsa_certificate=None if cert_req else tsa.chain.certificate,
+    )
+    with pytest.raises(VerificationError, match="Nonce mismatch"):
+        other_nonce.build().verify_message(response, DATA)
+
+
+def test_rfc3161_client_refuses_a_token_under_another_root(tsa: Tsa, tmp_path: Path) -> None:
+    stranger = DevelopmentPki(tmp_path / "pki", passphrase=b"pw", organisation="Other")
+    stranger_root = stranger.ensure(FileKeyStore(tmp_path / "keys", passphrase=b"pw")).root
+    response = decode_timestamp_response(tsa.client.stamp_reply(DATA))
+    with pytest.raises(VerificationError, match="certificates"):
+        VerifierBuilder(roots=[stranger_root]).build().verify_message(response, DATA)
+
+
 # --------------------------------------------------------------------------- the tokens
 
 
@@ -223,20 +338,48 @@ def test_certificates_only_when_asked(tsa: Tsa) -> None:
     token = cms.ContentInfo.load(token_of_reply(tsa.authority.respond(without)))
     assert not token["content"]["certificates"].native
     with_certs = cms.ContentInfo.load(tsa.authority.stamp(DATA))
-    assert len(with_certs["content"]["certificates"]) == 2  # TSA certificate and root
+    carried = [c.chosen.dump() for c in with_certs["content"]["certificates"]]
+    assert sorted(carried) == sorted(  # the TSA certificate and its chain, root included
+        c.public_bytes(serialization.Encoding.DER) for c in (tsa.chain.certificate, tsa.chain.root)
+    )
 
 
-def test_serial_numbers_are_unique_over_a_thousand_tokens(tsa: Tsa) -> None:
+def test_serial_numbers_are_unique_over_ten_thousand_tokens(tsa: Tsa) -> None:
     request, _ = request_for(DATA, cert_req=False)
     serials = {
         _tst_info(token_of_reply(tsa.authority.respond(request)))["serial_number"].native
-        for _ in range(1000)
+        for _ in range(10_000)
     }
-    assert len(serials) == 1000
+    assert len(serials) == 10_000
+    assert min(serials) > 0
+    assert max(serials).bit_length() <= 160  # RFC 3161 2.4.2: clients handle up to 160 bits
 
 
-def test_gen_time_comes_from_the_clock_in_whole_seconds(tsa: Tsa) -> None:
-    moment = datetime(2026, 3, 1, 9, 30, 15, 987654, tzinfo=UTC)
+@pytest.mark.parametrize(
+    "nonce",
+    [
+        0x0123_4567_89AB_CDEF,  # 64 bits, what our clients send
+        (1 << 64) - 1,  # 64 bits, top bit set: DER adds a leading zero octet
+        (1 << 159) | 0x1234_5678_9ABC_DEF0_1122_3344_5566_7788_99AA_BBCC,  # 160 bits
+        (1 << 160) - 1,
+    ],
+)
+def test_the_nonce_is_echoed_exactly(tsa: Tsa, nonce: int) -> None:
+    request = _request(nonce=nonce, cert_req=True)
+    reply = tsa.authority.respond(request)
+    check_reply(reply, request)
+    info = _tst_info(token_of_reply(reply))
+    assert info["nonce"].native == nonce
+    assert info["nonce"].dump() == tsp.TimeStampReq.load(request)["nonce"].dump()
+
+
+@pytest.mark.parametrize(
+    ("microsecond", "second"), [(0, 15), (499_999, 15), (500_000, 16), (987_654, 16)]
+)
+def test_gen_time_is_the_clock_rounded_to_the_second(
+    tsa: Tsa, microsecond: int, second: int
+) -> None:
+    moment = datetime(2026, 3, 1, 9, 30, 15, microsecond, tzinfo=UTC)
     authority = TimestampAuthority(
         key_store=tsa.store,
         key_id=tsa.chain.key_id,
@@ -244,7 +387,32 @@ def test_gen_time_comes_from_the_clock_in_whole_seconds(tsa: Tsa) -> None:
         clock=lambda: moment,
     )
     info = _tst_info(authority.stamp(DATA))
-    assert info["gen_time"].native == moment.replace(microsecond=0)
+    assert info["gen_time"].native == moment.replace(second=second, microsecond=0)
+
+
+def test_accuracy_is_a_setting_of_whole_seconds(tsa: Tsa) -> None:
+    def authority(seconds: int) -> TimestampAuthority:
+        return TimestampAuthority(
+            key_store=tsa.store, key_id=tsa.chain.key_id, chain=tsa.chain, accuracy_seconds=seconds
+        )
+
+    assert _tst_info(authority(3).stamp(DATA))["accuracy"].native == {
+        "seconds": 3,
+        "millis": None,
+        "micros": None,
+    }
+    with pytest.raises(ValueError, match="whole seconds"):
+        authority(0)
+
+
+def test_tst_info_is_unordered_and_names_the_tsa(tsa: Tsa) -> None:
+    info = _tst_info(tsa.authority.stamp(DATA))
+    der = info.dump()
+    assert info["ordering"].native is False
+    # DER: asn1crypto's canonical encoding (which leaves DEFAULT values out) is the one we sent
+    assert tsp.TSTInfo.load(der).dump(force=True) == der
+    assert info["tsa"].name == "directory_name"
+    assert info["tsa"].chosen.untag().dump() == tsa.chain.certificate.subject.public_bytes()
 
 
 @pytest.mark.parametrize("algorithm", ["sha256", "sha384", "sha512"])
@@ -299,6 +467,17 @@ def test_refusals_say_why(tsa: Tsa) -> None:
     assert _fail_info(respond(_request() + b"\x00")) == {"bad_request"}
     granted = _reply(respond(_request(req_policy=POLICY_OID)))["status"]["status"].native
     assert granted == "granted"
+
+
+def test_a_request_for_another_policy_is_refused_ours_is_granted(tsa: Tsa) -> None:
+    for other in ("1.2.3.4", "2.25.1", POLICY_OID + ".1"):
+        reply = tsa.authority.respond(_request(req_policy=other))
+        assert _fail_info(reply) == {"unaccepted_policy"}
+        assert POLICY_OID in _reply(reply)["status"]["status_string"].native[0]
+    request = _request(req_policy=POLICY_OID, nonce=7)
+    reply = tsa.authority.respond(request)
+    check_reply(reply, request)
+    assert _tst_info(token_of_reply(reply))["policy"].native == POLICY_OID
 
 
 def test_the_client_turns_a_refusal_into_an_error(tsa: Tsa) -> None:

@@ -8,11 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from flask import Flask
 from flask.testing import FlaskClient
+from rfc3161_client import TimestampRequestBuilder, VerifierBuilder, decode_timestamp_response
 
 from signing.pades import validate_pdf
 from signing.timestamps import (
+    POLICY_OID,
     QUERY_MEDIA_TYPE,
     REPLY_MEDIA_TYPE,
     HttpTimestampClient,
@@ -103,6 +106,25 @@ def test_our_own_request_is_granted_and_its_token_verifies(
         root = keyring().chain.root
         assert isinstance(keyring().timestamps, InProcessTimestampClient)
     assert verify_token(token_of_reply(reply), DATA, trust_roots=[root]).ok
+
+
+def test_rfc3161_client_verifies_what_post_tsa_answers(
+    tsa_app: Flask, tsa_client: FlaskClient
+) -> None:
+    with tsa_app.app_context():
+        root = keyring().chain.root
+    for cert_req in (True, False):
+        request = TimestampRequestBuilder().data(DATA).cert_request(cert_request=cert_req).build()
+        response = decode_timestamp_response(_post(tsa_client, request.as_bytes()))
+        assert len(response.signed_data.certificates) == (2 if cert_req else 0)
+        builder = VerifierBuilder.from_request(request).add_root_certificate(root)
+        if not cert_req:
+            with tsa_app.app_context():
+                authority = keyring().authority
+                assert authority is not None
+                builder = builder.tsa_certificate(authority.chain.certificate)
+        verifier = builder.policy_id(x509.ObjectIdentifier(POLICY_OID)).build()
+        assert verifier.verify_message(response, DATA)
 
 
 def test_garbage_gets_a_rejection_reply_not_an_error(tsa_client: FlaskClient) -> None:
