@@ -17,6 +17,7 @@ __all__ = [
     "SealFormatError",
     "SigningError",
     "TimestampError",
+    "TransparencyLogError",
     "TrustListError",
 ]
 
@@ -68,4 +69,13 @@ class TimestampError(SigningError):
     (another imprint, a nonce not echoed), the TSA cannot be reached, or bytes given as a token
     are not one. A token that parses but does not verify is a result
     (:class:`signing.timestamps.TimestampVerification`), not this error.
+    """
+
+
+class TransparencyLogError(SigningError, ValueError):
+    """A transparency-log request or record cannot even be read.
+
+    Leaf data of an unknown version, a leaf index outside the tree, sizes in the wrong order, a
+    tree head that is not one. A proof that parses but does not hold is ``False`` from the
+    verify functions of :mod:`signing.transparency`, not this error.
     """

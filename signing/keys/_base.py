@@ -45,6 +45,7 @@ class KeyPurpose(enum.StrEnum):
     DOCUMENT = "document"
     TIMESTAMP = "timestamp"
     TRUST_LIST = "trust-list"
+    LOG = "log"  # signs the transparency log's tree heads
 
 
 class KeyStatus(enum.StrEnum):
