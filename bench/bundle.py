@@ -91,6 +91,8 @@ def main() -> int:
         client = InProcessTimestampClient(
             TimestampAuthority(key_store=store, key_id=tsa.key_id, chain=tsa)
         )
+        # Made once, as the service's keyring does (the signer keeps what it learnt of them).
+        pdf_timestamper, timestamps = PyHankoTimeStamper(client), _PackTimestamps(client)
         pieces, paths = [], []
         for number in range(1, args.pieces + 1):
             pdf = _piece(number, args.pages)
@@ -124,8 +126,8 @@ def main() -> int:
                 build_pack(
                     request,
                     signer=signer,
-                    pdf_timestamper=PyHankoTimeStamper(client),
-                    timestamper=_PackTimestamps(client),
+                    pdf_timestamper=pdf_timestamper,
+                    timestamper=timestamps,
                 )
             )
 

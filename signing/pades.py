@@ -9,6 +9,8 @@ pyHanko only appends an incremental update.
 from __future__ import annotations
 
 import asyncio
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +53,10 @@ class KeyStoreSigner(Signer):
     def __init__(self, *, key_store: KeyStore, chain: CertificateChain) -> None:
         self._key_store = key_store
         self._key_id = chain.key_id
+        # Keyed by the authority (or by the signer itself, for B-B); weak, so that an
+        # authority dropped by its owner takes its entry along.
+        self._reserved: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+        self._reserved_lock = threading.Lock()
         super().__init__(
             signing_cert=_asn1(chain.certificate),
             cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
@@ -59,6 +65,30 @@ class KeyStoreSigner(Signer):
             signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
             embed_roots=True,
         )
+
+    def reservation(self, timestamper: TimeStamper | None) -> int:
+        """Bytes to reserve in the PDF for this signer's CMS with ``timestamper``'s token.
+
+        pyHanko finds it out by building a whole dummy CMS before every signature, which for
+        a pack costs as much as the signature itself. The dummy is built once per signer and
+        authority instead, with pyHanko's own margin (x 1.5, as hex); a token that grows past
+        it (an external authority changing its chain) makes pyHanko refuse the signature
+        rather than write a broken one.
+        """
+        with self._reserved_lock:
+            cached = self._reserved.get(timestamper or self)
+        if cached is not None:
+            return cached
+        dummy = asyncio.run(
+            self.async_sign(
+                bytes(32), "sha256", dry_run=True, use_pades=True, timestamper=timestamper
+            )
+        )
+        hex_length = len(dummy.dump()) * 2
+        reserved = hex_length + 2 * (hex_length // 4)
+        with self._reserved_lock:
+            self._reserved[timestamper or self] = reserved
+        return reserved
 
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
@@ -103,7 +133,8 @@ def sign_pdf(
             location=location,
         )
         out = BytesIO()
-        _Pdf17Signer(metadata, signer, timestamper=timestamper).sign_pdf(writer, output=out)
+        pdf_signer = _Pdf17Signer(metadata, signer, timestamper=timestamper)
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=signer.reservation(timestamper))
     except (PdfError, PyHankoSigningError) as exc:
         raise PdfSignatureError(f"cannot sign this PDF: {exc}") from exc
     return out.getvalue()
