@@ -19,6 +19,9 @@ __all__ = [
     "TimestampError",
     "TransparencyLogError",
     "TrustListError",
+    "TrustListExpiredError",
+    "TrustListRollbackError",
+    "TrustListSignatureError",
 ]
 
 
@@ -56,6 +59,21 @@ class ClaimsError(SealError, ValueError):
 
 class TrustListError(SigningError, ValueError):
     """A trust list document is malformed or contradicts itself."""
+
+
+class TrustListSignatureError(TrustListError):
+    """A trust list is unsigned, its signature does not hold, or its signer is not believed
+    (not the pinned key, not one the verifier already trusts nor endorsed by one)."""
+
+
+class TrustListRollbackError(TrustListError):
+    """A trust list older than the one the verifier already holds, or a different list under
+    the same version number: someone may be hiding a revocation."""
+
+
+class TrustListExpiredError(TrustListError):
+    """A trust list past its expiry and the verifier's grace period: too old to vouch for
+    anything (within the grace period it is a warning, not this error)."""
 
 
 class PdfSignatureError(SigningError):

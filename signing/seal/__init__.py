@@ -31,7 +31,7 @@ from signing.seal._codec import SIGNATURE_LENGTH, VERSION, pack, unpack
 from signing.seal._names import normalize_name
 from signing.seal._text import SEAL_PATH, from_text, payload_of, to_text, to_url
 from signing.seal._types import CertificateType
-from signing.trust import TrustList
+from signing.trust import TrustedKey, TrustList
 
 __all__ = [
     "CERTIFICATE_ID_LENGTH",
@@ -95,6 +95,9 @@ class SealVerification:
     key_known: bool
     key_usable: bool
     reasons: tuple[Reason, ...]
+    #: The trust list's entry of the key, when it knows the key: its status and, for a key
+    #: retired or revoked, the issuer's reason, which verifiers show.
+    key: TrustedKey | None = None
 
     @property
     def claims(self) -> SealClaims:
@@ -108,6 +111,14 @@ class SealVerification:
     def bottom_line(self) -> bool:
         """True only when a trusted key, usable on the issue date, signed exactly these bytes."""
         return self.signature_valid and self.key_known and self.key_usable and not self.reasons
+
+    @property
+    def key_revoked(self) -> bool:
+        """The signature holds, but under a key its issuer has since revoked: the claims may be
+        a forger's with the stolen key, so nothing in them is trusted ("not trusted")."""
+        return (
+            self.signature_valid and self.key is not None and self.key.status is KeyStatus.REVOKED
+        )
 
 
 def encode(
@@ -156,7 +167,7 @@ def verify(url_or_payload: str | Seal, trust: TrustList) -> SealVerification:
         reasons.append(
             Reason.KEY_REVOKED if key.status is KeyStatus.REVOKED else Reason.KEY_NOT_VALID_AT_ISSUE
         )
-    return SealVerification(seal, signature_valid, True, key_usable, tuple(reasons))
+    return SealVerification(seal, signature_valid, True, key_usable, tuple(reasons), key)
 
 
 def _signature_valid(
