@@ -319,7 +319,7 @@ def add_footers(
 
     ``stamped``: the pages come from :func:`stamp_piece` (copied into ``pdf``). Their content
     is ours and restores every state it changes (``q ... Q``, ``BT ... ET``), so the footer is
-    appended as it is, and drawn in the stamp font the page already names, pointed at
+    appended to its one content stream as it is (no new object per page), and drawn in the stamp font the page already names, pointed at
     ``font`` (the piece's own copy of the font is then left behind, and not written). Any
     other page's content is wrapped in ``q``/``Q`` first, whatever state it leaves.
     """
@@ -333,7 +333,8 @@ def add_footers(
         if stamped:
             page.obj.Resources.Font[f"/{STAMP_FONT}"] = font.font
             footer = font.show(text, x=x, y=y0 + 3 * mm * unit, size=size, resource=STAMP_FONT)
-            page.obj.Contents = pikepdf.Array([page.obj.Contents, pdf.make_stream(footer)])
+            contents = page.obj.Contents  # the one stream fit_pages wrote
+            contents.write(contents.read_bytes() + footer)
             continue
         name = page.add_resource(font.font, Name.Font, prefix="SceauFooter")
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
