@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "ClaimsError",
     "KeyNotFoundError",
+    "KeyNotInTokenError",
     "KeyStatusError",
     "KeyStoreError",
     "PdfSignatureError",
@@ -17,6 +18,9 @@ __all__ = [
     "SealFormatError",
     "SigningError",
     "TimestampError",
+    "TokenModuleError",
+    "TokenNotFoundError",
+    "TokenPinError",
     "TransparencyLogError",
     "TrustListError",
     "TrustListExpiredError",
@@ -35,6 +39,26 @@ class KeyStoreError(SigningError):
 
 class KeyNotFoundError(KeyStoreError, LookupError):
     """No key with this id in the store."""
+
+
+class KeyNotInTokenError(KeyNotFoundError):
+    """The store's records name this key but the PKCS#11 token does not hold it.
+
+    Distinct from an unknown key: it means the wrong token is configured, or the key was deleted
+    from the token, and an operator must look before the service can sign with it again.
+    """
+
+
+class TokenModuleError(KeyStoreError):
+    """The PKCS#11 module (the vendor's shared library) cannot be loaded."""
+
+
+class TokenNotFoundError(KeyStoreError):
+    """No token with the configured label is present behind the PKCS#11 module."""
+
+
+class TokenPinError(KeyStoreError):
+    """The token refused the PIN (wrong, locked, expired), or another PIN is logged in already."""
 
 
 class KeyStatusError(KeyStoreError, ValueError):

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
+from tests.softhsm import SoftHsm, SoftToken, make_softhsm
 from verifier import Settings, create_app
 from verifier.config import sqlalchemy_url
 
@@ -71,3 +72,21 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsm]:
+    """SoftHSM2 with its tokens in a temporary folder, for the PKCS#11 tests of every package.
+
+    One folder per run: SoftHSM2 reads SOFTHSM2_CONF when initialised, once per process.
+    """
+    hsm = make_softhsm(tmp_path_factory.mktemp("softhsm"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOFTHSM2_CONF", str(hsm.conf))
+        yield hsm
+
+
+@pytest.fixture
+def token(softhsm: SoftHsm) -> SoftToken:
+    """A fresh, empty token of its own for one test."""
+    return softhsm.new_token()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bundles.certificate import build_certificate
 from bundles.certificate.samples import sample_document
+from signing.errors import KeyStoreError
 from signing.keys import KeyPurpose
 from signing.seal import CertificateType
 from signing.trust import TrustList
@@ -43,7 +44,10 @@ def init_command() -> None:
     """
     settings = _settings()
     settings.instance_path.mkdir(parents=True, exist_ok=True)
-    store = open_key_store(settings, create=True)
+    try:
+        store = open_key_store(settings, create=True)
+    except KeyStoreError as exc:  # no module, no token, wrong PIN: say so, not a traceback
+        raise click.ClickException(str(exc)) from exc
     migrate.upgrade(db.engine())
     click.echo(f"database: {db.engine().url.render_as_string(hide_password=True)} (migrated)")
     seal_keys = store.keys(purpose=KeyPurpose.SEAL)
@@ -51,8 +55,13 @@ def init_command() -> None:
         click.echo(f"seal key: {seal_keys[-1].key_id.hex()} (kept)")
     else:
         info = store.generate(purpose=KeyPurpose.SEAL)
-        click.echo(f"seal key: {info.key_id.hex()} (created in {settings.keys_path})")
-    chain = open_pki(settings).ensure(store)
+        where = (
+            f"token {settings.pkcs11_token!r}"
+            if settings.key_store == "pkcs11"
+            else str(settings.keys_path)
+        )
+        click.echo(f"seal key: {info.key_id.hex()} (created in {where})")
+    chain = open_pki(settings, create=True).ensure(store)
     click.echo(
         f"document signing: {chain.certificate.subject.rfc4514_string()} "
         f"(key {chain.key_id.hex()}, root {settings.pki_path / 'root-ca.pem'})"

@@ -24,6 +24,27 @@ class ConfigError(ValueError):
     """A setting has a value the service cannot run with."""
 
 
+#: The module of Debian's softhsm2 package: development and tests; production names its HSM's.
+DEFAULT_PKCS11_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+KEY_STORES = ("file", "pkcs11")
+
+
+def _check_key_store(settings: Settings) -> None:
+    if settings.key_store not in KEY_STORES:
+        raise ConfigError(
+            f"SCEAU_KEY_STORE={settings.key_store!r}: give one of {', '.join(KEY_STORES)}"
+        )
+    if settings.key_store != "pkcs11":
+        return
+    if not settings.pkcs11_token:
+        raise ConfigError("SCEAU_KEY_STORE=pkcs11 needs SCEAU_PKCS11_TOKEN (the token's label)")
+    if (settings.pkcs11_pin is None) == (settings.pkcs11_pin_file is None):
+        raise ConfigError(
+            "SCEAU_KEY_STORE=pkcs11 needs the token's PIN: set one of SCEAU_PKCS11_PIN or "
+            "SCEAU_PKCS11_PIN_FILE"
+        )
+
+
 def sqlalchemy_url(url: str) -> str:
     """Point PostgreSQL URLs at psycopg 3, the driver we install."""
     for prefix in ("postgres://", "postgresql://"):
@@ -77,6 +98,14 @@ class Settings:
     # PEM file of the external authority's root certificate(s): without it, a pack stamped
     # there verifies as "timestamp not trusted".
     tsa_roots: Path | None = None
+    # Where the seal, document-signing and timestamping keys live: "file" (encrypted PEM files in
+    # the keys folder) or "pkcs11" (a token, e.g. an HSM; their records stay in the keys folder).
+    key_store: str = "file"
+    pkcs11_module: Path = DEFAULT_PKCS11_MODULE
+    pkcs11_token: str | None = None
+    # The user PIN of the token, given directly or (better: not in the environment) in a file.
+    pkcs11_pin: str | None = field(default=None, repr=False)
+    pkcs11_pin_file: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -85,6 +114,7 @@ class Settings:
         _seal_base_url(self.seal_base_url)
         if self.tsa_url is not None and not self.tsa_url.startswith(("https://", "http://")):
             raise ConfigError(f"SCEAU_TSA_URL={self.tsa_url!r}: give an http(s):// URL")
+        _check_key_store(self)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -120,6 +150,13 @@ class Settings:
             mail_from=env.get("SCEAU_MAIL_FROM", "Sceau OFII <no-reply@sceau.invalid>"),
             tsa_url=env.get("SCEAU_TSA_URL") or None,
             tsa_roots=Path(env["SCEAU_TSA_ROOTS"]) if env.get("SCEAU_TSA_ROOTS") else None,
+            key_store=env.get("SCEAU_KEY_STORE") or "file",
+            pkcs11_module=Path(env.get("SCEAU_PKCS11_MODULE") or DEFAULT_PKCS11_MODULE),
+            pkcs11_token=env.get("SCEAU_PKCS11_TOKEN") or None,
+            pkcs11_pin=env.get("SCEAU_PKCS11_PIN") or None,
+            pkcs11_pin_file=(
+                Path(env["SCEAU_PKCS11_PIN_FILE"]) if env.get("SCEAU_PKCS11_PIN_FILE") else None
+            ),
         )
 
     @property

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from pyhanko.sign.timestamps.api import TimeStamper
 
-from signing.keys import FileKeyStore, KeyPurpose
+from signing.keys import KeyPurpose, KeyStore
 from signing.pades import KeyStoreSigner
 from signing.pki import CertificateChain
 from signing.timestamps import PyHankoTimeStamper, TimestampAuthority, TimestampClient
@@ -20,7 +20,7 @@ __all__ = ["Keyring", "load_keyring"]
 
 @dataclass(frozen=True)
 class Keyring:
-    store: FileKeyStore
+    store: KeyStore
     seal_key_id: bytes
     pdf_signer: KeyStoreSigner
     chain: CertificateChain

@@ -1,7 +1,9 @@
 """The instance's key material: key store, development PKI, document signer, timestamps.
 
 In development the passphrase protecting keys is generated into the instance folder (a
-warning says so at start-up); in production it comes from SCEAU_KEY_PASSPHRASE.
+warning says so at start-up); in production it comes from SCEAU_KEY_PASSPHRASE. With
+SCEAU_KEY_STORE=pkcs11 the seal, document-signing and timestamping keys are in a token and
+the passphrase protects only the development root CA key.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import secrets
 
 from signing.files import write_atomic
-from signing.keys import FileKeyStore
+from signing.keys import FileKeyStore, KeyStore, Pkcs11KeyStore
 from signing.pades import KeyStoreSigner
 from signing.pki import CertificateChain, DevelopmentPki
 from signing.timestamps import (
@@ -18,7 +20,7 @@ from signing.timestamps import (
     TimestampAuthority,
     TimestampClient,
 )
-from verifier.config import Settings
+from verifier.config import ConfigError, Settings
 
 __all__ = [
     "DEV_ORGANISATION",
@@ -51,27 +53,52 @@ def _passphrase(settings: Settings, *, create: bool) -> bytes:
     return path.read_bytes().strip()
 
 
-def open_key_store(settings: Settings, *, create: bool = False) -> FileKeyStore:
-    """The store of ``settings``; ``create`` makes the development passphrase if missing."""
+def _pkcs11_pin(settings: Settings) -> str:
+    if settings.pkcs11_pin is not None:
+        return settings.pkcs11_pin
+    assert settings.pkcs11_pin_file is not None  # Settings checks that one of them is set
+    try:
+        pin = settings.pkcs11_pin_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"SCEAU_PKCS11_PIN_FILE={settings.pkcs11_pin_file}: {exc}") from exc
+    if not pin:
+        raise ConfigError(f"SCEAU_PKCS11_PIN_FILE={settings.pkcs11_pin_file} is empty")
+    return pin
+
+
+def open_key_store(settings: Settings, *, create: bool = False) -> KeyStore:
+    """The store of ``settings``; ``create`` makes the development passphrase if missing.
+
+    A PKCS#11 store keeps its key records in the same keys folder a file store would use, so
+    backups, `sceau trust export` and the lifecycle commands read one place either way.
+    """
+    if settings.key_store == "pkcs11":
+        assert settings.pkcs11_token is not None  # Settings checks it
+        return Pkcs11KeyStore(
+            module=settings.pkcs11_module,
+            token_label=settings.pkcs11_token,
+            pin=_pkcs11_pin(settings),
+            metadata_dir=settings.keys_path,
+        )
     return FileKeyStore(settings.keys_path, passphrase=_passphrase(settings, create=create))
 
 
-def open_pki(settings: Settings) -> DevelopmentPki:
+def open_pki(settings: Settings, *, create: bool = False) -> DevelopmentPki:
+    """The development PKI; its root CA key is a file even with a PKCS#11 store (it is the
+    development CA, not one of the service's keys), encrypted with the instance passphrase."""
     return DevelopmentPki(
         settings.pki_path,
-        passphrase=_passphrase(settings, create=False),
+        passphrase=_passphrase(settings, create=create),
         organisation=DEV_ORGANISATION,
     )
 
 
-def document_signer(
-    settings: Settings, store: FileKeyStore
-) -> tuple[KeyStoreSigner, CertificateChain]:
+def document_signer(settings: Settings, store: KeyStore) -> tuple[KeyStoreSigner, CertificateChain]:
     chain = open_pki(settings).chain(store)
     return KeyStoreSigner(key_store=store, chain=chain), chain
 
 
-def timestamp_authority(settings: Settings, store: FileKeyStore) -> TimestampAuthority | None:
+def timestamp_authority(settings: Settings, store: KeyStore) -> TimestampAuthority | None:
     """The embedded RFC 3161 authority, or None when an external one is configured."""
     if settings.tsa_url is not None:
         return None

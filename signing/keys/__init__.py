@@ -12,6 +12,7 @@ from signing.keys._base import (
 )
 from signing.keys._file import FileKeyStore
 from signing.keys._meta import KeyMetadata
+from signing.keys._pkcs11 import Pkcs11KeyStore
 
 __all__ = [
     "KEY_ID_LENGTH",
@@ -22,6 +23,7 @@ __all__ = [
     "KeyPurpose",
     "KeyStatus",
     "KeyStore",
+    "Pkcs11KeyStore",
     "key_id_for",
     "window_allows",
 ]
