@@ -22,9 +22,9 @@ from cryptography import x509
 from bundles.pack._bag import TAG_FILES
 from bundles.pack._build import EBUNDLE, INVENTORY
 from bundles.pack._model import PackError
-from bundles.pack._tsp import TokenCheck, check_token
-from signing.errors import PdfSignatureError
+from signing.errors import PdfSignatureError, TimestampError
 from signing.pades import validate_pdf
+from signing.timestamps import TimestampVerification, verify_reply
 
 __all__ = ["FileCheck", "PackReport", "SignatureCheck", "verify_pack"]
 
@@ -174,6 +174,12 @@ def _compare(bag: _Bag, listing: dict[str, str], doubt: str) -> tuple[list[FileC
     return checks, seen
 
 
+def _whole(check: TimestampVerification | None) -> bool:
+    """The token is as its authority made it. It is the one file no manifest covers, so its own
+    checks decide whether it changed; stamping other bytes is the tag manifest's change."""
+    return check is not None and check.intact and check.signature_valid
+
+
 def _verify_zip(archive: zipfile.ZipFile, roots: Sequence[x509.Certificate]) -> PackReport:
     bag = _Bag(archive)
     files: list[FileCheck] = []
@@ -186,7 +192,7 @@ def _verify_zip(archive: zipfile.ZipFile, roots: Sequence[x509.Certificate]) -> 
     except ValueError:
         problems.append("tsa-chain.pem holds no certificate")
 
-    check: TokenCheck | None = None
+    check: TimestampVerification | None = None
     if token is None:
         name = "timestamp.tsr"
         files.append(
@@ -195,11 +201,13 @@ def _verify_zip(archive: zipfile.ZipFile, roots: Sequence[x509.Certificate]) -> 
             else FileCheck(name, "missing", "the pack's timestamp is not in the ZIP")
         )
     elif tagmanifest is not None:
-        check = check_token(token, tagmanifest, chain=chain, trust_roots=roots)
-        if not check.parsed or not check.signature_valid:
-            files.append(FileCheck("timestamp.tsr", "changed", check.detail))
+        try:
+            check = verify_reply(token, tagmanifest, trust_roots=roots, certificates=chain)
+        except TimestampError as exc:
+            files.append(FileCheck("timestamp.tsr", "changed", str(exc)))
         else:
-            files.append(FileCheck("timestamp.tsr", "ok"))
+            status = "ok" if _whole(check) else "changed"
+            files.append(FileCheck("timestamp.tsr", status, check.detail))
     tag_doubt = ""
     if tagmanifest is None:
         name = "tagmanifest-sha256.txt"
@@ -248,13 +256,16 @@ def _verify_zip(archive: zipfile.ZipFile, roots: Sequence[x509.Certificate]) -> 
             signatures.append(SignatureCheck(name=name, ok=False, detail="not in the ZIP"))
         else:
             signatures.append(_signature(name, pdf, roots))
-    timestamp_ok = check is not None and check.ok
+    # timestamp_ok: a whole token over this tag manifest; trusted: a whole token whose
+    # authority's chain leads to one of the roots. Apart, since an authority one does not
+    # trust still stamped these bytes.
+    timestamp_ok = _whole(check) and check is not None and check.imprint_matches
+    trusted = _whole(check) and check is not None and check.chain_trusted
     ok = (
         not problems
         and all(f.status == "ok" for f in files)
         and timestamp_ok
-        and check is not None
-        and check.trusted
+        and trusted
         and all(s.ok for s in signatures)
     )
     return PackReport(
@@ -263,7 +274,7 @@ def _verify_zip(archive: zipfile.ZipFile, roots: Sequence[x509.Certificate]) -> 
         timestamp_ok=timestamp_ok,
         signatures=tuple(signatures),
         kind="zip",
-        timestamp_trusted=check.trusted if check is not None else False,
+        timestamp_trusted=trusted,
         timestamped_at=check.gen_time if check is not None else None,
         problems=tuple(problems),
     )

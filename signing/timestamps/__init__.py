@@ -5,8 +5,8 @@ certificate of the development PKI (``DevelopmentPki.ensure_tsa``); a deployment
 external authority instead (:class:`HttpTimestampClient`). Either way, code that needs a
 timestamp holds a :class:`TimestampClient`; PAdES signing wraps it in
 :class:`PyHankoTimeStamper`; evidence packs ship :meth:`TimestampClient.stamp_reply` as a
-``.tsr`` with :meth:`TimestampClient.chain_pem`, checked by :func:`verify_token` or
-``openssl ts -verify -data FILE -in FILE.tsr -CAfile CHAIN.pem``.
+``.tsr`` with :meth:`TimestampClient.chain_pem`, checked by :func:`verify_reply` (a bare token:
+:func:`verify_token`) or ``openssl ts -verify -data FILE -in FILE.tsr -CAfile CHAIN.pem``.
 """
 
 from signing.timestamps._client import (
@@ -21,7 +21,7 @@ from signing.timestamps._client import (
 from signing.timestamps._pyhanko import PyHankoTimeStamper
 from signing.timestamps._request import request_for, request_for_digest
 from signing.timestamps._responder import POLICY_OID, TimestampAuthority
-from signing.timestamps._verify import TimestampVerification, verify_token
+from signing.timestamps._verify import TimestampVerification, verify_reply, verify_token
 
 __all__ = [
     "POLICY_OID",
@@ -37,5 +37,6 @@ __all__ = [
     "request_for",
     "request_for_digest",
     "token_of_reply",
+    "verify_reply",
     "verify_token",
 ]

@@ -40,6 +40,7 @@ from signing.timestamps import (
     check_reply,
     request_for,
     token_of_reply,
+    verify_reply,
     verify_token,
 )
 from signing.timestamps._asn1 import TimeStampResp
@@ -549,6 +550,88 @@ def test_verify_token_refuses_what_is_not_a_token(tsa: Tsa) -> None:
         verify_token(b"not a token", DATA, trust_roots=[tsa.chain.root])
     with pytest.raises(TimestampError):
         verify_token(tsa.client.stamp_reply(DATA), DATA, trust_roots=[tsa.chain.root])
+
+
+def test_verify_reply_checks_a_whole_reply(tsa: Tsa) -> None:
+    reply = tsa.client.stamp_reply(DATA)
+    result = verify_reply(reply, DATA, trust_roots=[tsa.chain.root])
+    assert result.ok, result.reasons
+    assert result.intact
+    assert result.detail == ""
+    with pytest.raises(TimestampError, match="not a granted"):
+        verify_reply(tsa.authority.respond(b"\x30\x00"), DATA, trust_roots=[tsa.chain.root])
+    with pytest.raises(TimestampError):
+        verify_reply(tsa.client.stamp(DATA), DATA, trust_roots=[tsa.chain.root])  # a bare token
+
+
+def test_a_token_without_certificates_verifies_with_the_certificate_given(tsa: Tsa) -> None:
+    request, _ = request_for(DATA, cert_req=False)
+    reply = tsa.authority.respond(request)
+    alone = verify_reply(reply, DATA, trust_roots=[tsa.chain.root])
+    assert not alone.signature_valid
+    assert not alone.ok
+    assert "neither in the token nor given" in alone.detail
+    given = verify_reply(
+        reply, DATA, trust_roots=[tsa.chain.root], certificates=[tsa.chain.certificate]
+    )
+    assert given.ok, given.reasons
+    assert given.tsa == tsa.chain.certificate.subject.rfc4514_string()
+
+
+def test_certificates_given_are_not_trusted_for_being_given(tsa: Tsa, tmp_path: Path) -> None:
+    stranger = DevelopmentPki(tmp_path / "pki", passphrase=b"pw", organisation="Other")
+    stranger_root = stranger.ensure(FileKeyStore(tmp_path / "keys", passphrase=b"pw")).root
+    result = verify_reply(
+        tsa.client.stamp_reply(DATA),
+        DATA,
+        trust_roots=[stranger_root],
+        certificates=[tsa.chain.certificate, tsa.chain.root],
+    )
+    assert result.intact
+    assert result.signature_valid
+    assert not result.chain_trusted
+
+
+def test_a_token_signed_by_another_tsa_than_it_names_is_not_trusted(
+    tsa: Tsa, tmp_path: Path
+) -> None:
+    """Same key, a second certificate under another name: the TSTInfo names the first."""
+    other_pki = DevelopmentPki(tmp_path / "pki", passphrase=b"pw", organisation="Elsewhere")
+    other = other_pki.ensure_tsa(FileKeyStore(tmp_path / "keys", passphrase=b"pw"))
+    authority = TimestampAuthority(
+        key_store=FileKeyStore(tmp_path / "keys", passphrase=b"pw"),
+        key_id=other.key_id,
+        chain=other,
+    )
+    # Sign with the other authority, but have its token name our TSA.
+    authority._tsa_name = TimestampAuthority(  # a forged name, on purpose
+        key_store=tsa.store, key_id=tsa.chain.key_id, chain=tsa.chain
+    )._tsa_name
+    result = verify_token(authority.stamp(DATA), DATA, trust_roots=[other.root])
+    assert result.signature_valid
+    assert not result.chain_trusted
+    assert "names another authority" in result.detail
+
+
+@pytest.mark.parametrize("cert_req", [True, False], ids=["certReq", "no-certReq"])
+def test_every_single_byte_change_of_a_reply_is_seen(tsa: Tsa, cert_req: bool) -> None:
+    """Signed or not, every byte of a stored reply matters: a change makes it malformed
+    (TimestampError) or not intact, or breaks the signature; never a token that still holds."""
+    request, _ = request_for(DATA, cert_req=cert_req)
+    reply = tsa.authority.respond(request)
+    roots, given = [tsa.chain.root], [tsa.chain.certificate, tsa.chain.root]
+    assert verify_reply(reply, DATA, trust_roots=roots, certificates=given).ok
+    unseen = []
+    for index in range(len(reply)):
+        changed = bytearray(reply)
+        changed[index] ^= 0x01
+        try:
+            found = verify_reply(bytes(changed), DATA, trust_roots=roots, certificates=given)
+        except TimestampError:
+            continue
+        if found.intact and found.signature_valid:
+            unseen.append((index, found.reasons))
+    assert unseen == []
 
 
 # --------------------------------------------------------------------------- over HTTP
