@@ -7,14 +7,17 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from asn1crypto import algos, cms, tsp
+from asn1crypto import crl as asn1_crl
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -611,6 +614,45 @@ def test_a_token_signed_by_another_tsa_than_it_names_is_not_trusted(
     assert result.signature_valid
     assert not result.chain_trusted
     assert "names another authority" in result.detail
+
+
+def _with_crl(token_der: bytes, issuer: x509.Name, key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The token with a CRL added to its SignedData: a field no signature covers."""
+    now = datetime.now(UTC)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer)
+        .last_update(now)
+        .next_update(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    token = cms.ContentInfo.load(token_der)
+    signed = token["content"]
+    carried = asn1_crl.CertificateList.load(crl.public_bytes(Encoding.DER))
+    signed["crls"] = [cms.RevocationInfoChoice({"crl": carried})]
+    dumped: bytes = token.dump(force=True)
+    return dumped
+
+
+def test_a_crl_in_a_token_must_be_signed_by_a_certificate_at_hand(tsa: Tsa) -> None:
+    root_key = serialization.load_pem_private_key(
+        (tsa.pki_folder / "root-ca.key.pem").read_bytes(), b"test"
+    )
+    assert isinstance(root_key, ec.EllipticCurvePrivateKey)
+    token = tsa.client.stamp(DATA)
+    ours = verify_token(
+        _with_crl(token, tsa.chain.root.subject, root_key), DATA, trust_roots=[tsa.chain.root]
+    )
+    assert ours.ok, ours.reasons
+    forged = verify_token(
+        _with_crl(token, tsa.chain.root.subject, ec.generate_private_key(ec.SECP256R1())),
+        DATA,
+        trust_roots=[tsa.chain.root],
+    )
+    assert forged.signature_valid
+    assert not forged.intact
+    assert not forged.ok
+    assert "CRL" in forged.detail
 
 
 @pytest.mark.parametrize("cert_req", [True, False], ids=["certReq", "no-certReq"])
