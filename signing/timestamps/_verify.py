@@ -274,7 +274,7 @@ def _framing_faults(signed: cms.SignedData, signer_info: cms.SignerInfo) -> list
 
     RFC 5652: version 3 for a content other than id-data carried with X.509 certificates
     (5.1); a signer's version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier (5.3);
-    its digest algorithm among the SignedData's; digest parameters absent or NULL.
+    its digest algorithm among the SignedData's; algorithm parameters absent or NULL.
     """
     faults = []
     if signed["version"].native != "v3":
