@@ -318,10 +318,11 @@ def add_footers(
     """ "page X / Y" centred in the bottom band of each page (X its 1-based number).
 
     ``stamped``: the pages come from :func:`stamp_piece` (copied into ``pdf``). Their content
-    is ours and restores every state it changes (``q ... Q``, ``BT ... ET``), so the footer is
-    appended to its one content stream as it is (no new object per page), and drawn in the stamp font the page already names, pointed at
-    ``font`` (the piece's own copy of the font is then left behind, and not written). Any
-    other page's content is wrapped in ``q``/``Q`` first, whatever state it leaves.
+    is ours and restores every state it changes (``q ... Q``, ``BT ... ET``), so the footer
+    is appended to their one content stream as it is (no new object per page), in the stamp
+    font the page already names, pointed at ``font`` (the piece's own copy of the font is
+    then left behind, and not written). Any other page's content is wrapped in ``q``/``Q``
+    first, whatever state it leaves.
     """
     font = font or StampFont(pdf)
     for number, page in pages:
