@@ -25,6 +25,7 @@ from verifier import (
     journey_pages,
     lawyer_pages,
     limits,
+    log_api,
     onboarding_pages,
     pack_pages,
     pages,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey_api.bp)
+    app.register_blueprint(log_api.bp)
     app.register_blueprint(tsa.bp)
     app.register_blueprint(pack_pages.bp)
     app.register_blueprint(pack_pages.bp_api)

@@ -142,7 +142,14 @@ def revoke_certificate(certificate_id: str) -> ResponseReturnValue:
     token = current_token()
     assert token is not None
     try:
-        revoke(db.session(), certificate, reason=reason, text=text, by=f"token:{token.prefix}")
+        revoke(
+            db.session(),
+            certificate,
+            reason=reason,
+            text=text,
+            by=f"token:{token.prefix}",
+            keyring=keyring(),
+        )
     except IssuanceError:
         raise ApiError(409, "already-revoked") from None
     return jsonify(certificate_json(certificate))

@@ -16,6 +16,7 @@ from signing.keys import KeyPurpose
 from signing.seal import CertificateType
 from signing.trust import TrustList
 from verifier import db, migrate
+from verifier.cli_log import init_log
 from verifier.config import Settings, settings_of
 from verifier.keys import document_signer, open_key_store, open_pki
 from verifier.models import Office
@@ -77,6 +78,7 @@ def init_command() -> None:
         session.add(Office(code=code, name=name))
         session.commit()
         click.echo(f"office: {code} (created for development)")
+    init_log(store)  # the LOG key, and what the register holds that the log lacks
 
 
 @click.command("serve")
@@ -150,11 +152,16 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from verifier import cli_accounts, cli_certificates, cli_packs
+    from verifier import cli_accounts, cli_certificates, cli_log, cli_packs
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
-    for command in (*cli_certificates.COMMANDS, *cli_accounts.COMMANDS, *cli_packs.COMMANDS):
+    for command in (
+        *cli_certificates.COMMANDS,
+        *cli_accounts.COMMANDS,
+        *cli_packs.COMMANDS,
+        *cli_log.COMMANDS,
+    ):
         app.cli.add_command(command)
 
 

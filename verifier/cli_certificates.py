@@ -320,7 +320,14 @@ def revoke_command(certificate_id: str, reason: str, text: str, as_json: bool) -
     if certificate is None:
         raise click.ClickException(f"no certificate {certificate_id}")
     try:
-        revoke(session, certificate, reason=RevocationReason(reason), text=text, by="command line")
+        revoke(
+            session,
+            certificate,
+            reason=RevocationReason(reason),
+            text=text,
+            by="command line",
+            keyring=keyring(),
+        )
     except IssuanceError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -469,6 +476,7 @@ def _create_demo(session: Session, offices: Sequence[Office]) -> None:
         reason=RevocationReason.ISSUED_IN_ERROR,
         text="Demo: issued twice by mistake",
         by="sceau demo",
+        keyring=keyring(),
     )
     # Expired: a genuine seal cannot predate the key, so this one is sealed today and its end
     # date moved to yesterday in the register only (demo data: the register's word is what the

@@ -15,6 +15,7 @@ from flask import Flask, Response, g, has_request_context, request
 
 from verifier.auth_messages import AUTH_MESSAGES
 from verifier.journey_messages import JOURNEY_MESSAGES
+from verifier.log_messages import LOG_MESSAGES
 from verifier.messages import MESSAGES
 from verifier.pack_messages import PACK_MESSAGES
 from verifier.page_messages import PAGE_MESSAGES
@@ -42,6 +43,7 @@ _CATALOG: Mapping[str, Mapping[str, str]] = {
     **JOURNEY_MESSAGES,
     **TIMELINE_MESSAGES,
     **PACK_MESSAGES,
+    **LOG_MESSAGES,
 }
 
 

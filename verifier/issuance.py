@@ -1,9 +1,10 @@
 """Issuing and revoking certificates: one unit of work each.
 
 Order of issuance: seal, render and sign (no database work held open meanwhile), write the PDF
-to the blob store, then insert the row, mark what it supersedes and record the idempotency key,
-and commit once. A crash before the commit leaves an orphan blob for `sceau gc`, never a row
-without its PDF.
+to the blob store, then insert the row, mark what it supersedes, record the idempotency key and
+append to the transparency log (verifier/transparency.py), and commit once. A crash before
+the commit leaves an orphan blob for `sceau gc`, never a row without its PDF. A
+revocation and its log entry commit together too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from bundles.certificate import CertificateDocument, DetailValue, build_certificate
 from signing.seal import BirthDate, CertificateType, SealClaims, decode, new_certificate_id
 from signing.seal import normalize_name as seal_name
-from verifier import audit
+from verifier import audit, transparency
 from verifier.blobs import BlobStore
 from verifier.db import utcnow
 from verifier.keyring import Keyring
@@ -204,6 +205,7 @@ def issue(
         object_id=certificate.id,
         details={"type": certificate.type, "supersedes": certificate.supersedes_id},
     )
+    transparency.log_issue(session, keyring.store, certificate)  # public, in the same commit
     try:
         session.commit()
     except IntegrityError:
@@ -236,6 +238,7 @@ def revoke(
     reason: RevocationReason,
     text: str,
     by: str,
+    keyring: Keyring,
 ) -> Revocation:
     if certificate.status == CertificateStatus.REVOKED:
         raise IssuanceError(f"certificate {certificate.id} is already revoked")
@@ -252,6 +255,7 @@ def revoke(
         object_id=certificate.id,
         details={"reason": str(reason)},
     )
+    transparency.log_revoke(session, keyring.store, certificate)  # public, in the same commit
     session.commit()
     return revocation
 

@@ -11,7 +11,17 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from verifier.db import Base, utcnow
@@ -31,6 +41,10 @@ __all__ = [
     "CorrespondenceDirection",
     "FileAccess",
     "IdempotencyRecord",
+    "LogHead",
+    "LogLeaf",
+    "LogNode",
+    "LogState",
     "Mandate",
     "MandateScope",
     "Office",
@@ -552,3 +566,54 @@ class PackBuild(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     person: Mapped[Person] = relationship()
+
+
+class LogLeaf(Base):
+    """One leaf of the transparency log: an issuance or a revocation (signing.transparency).
+
+    ``leaf_data`` is the canonical encoding (hex) the leaf hash covers; the certificate id and
+    event are kept beside it to find a certificate's leaves, and ``created_at`` (not hashed) says
+    when it was logged. A certificate is issued once and revoked at most once: one leaf each.
+    """
+
+    __tablename__ = "log_leaves"
+    __table_args__ = (UniqueConstraint("certificate_id", "event"),)
+
+    leaf_index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+    leaf_data: Mapped[str] = mapped_column(Text)
+    event: Mapped[str] = mapped_column(String(8))
+    certificate_id: Mapped[str] = mapped_column(ForeignKey("certificates.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LogNode(Base):
+    """The hash of a perfect subtree of the log above the leaves (level >= 1), kept so that a
+    proof reads O(log n) rows instead of rehashing the log."""
+
+    __tablename__ = "log_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    node_index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LogHead(Base):
+    """A signed tree head, one per tree size (one per append): what the log committed to."""
+
+    __tablename__ = "log_heads"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    timestamp: Mapped[int] = mapped_column(BigInteger)  # milliseconds since the epoch, signed
+    root_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(Text)  # base64 of the DER ECDSA signature
+
+
+class LogState(Base):
+    """The one row locked while appending (SELECT ... FOR UPDATE), holding the log's size."""
+
+    __tablename__ = "log_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger, default=0)

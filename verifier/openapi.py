@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from signing.seal import CertificateType
+from verifier.log_openapi import LOG_SCHEMAS, log_paths
 from verifier.models import (
     AppointmentPurpose,
     AppointmentStatus,
@@ -213,6 +214,7 @@ _SCHEMAS: dict[str, Any] = {
             },
             "verification_code": {"type": "string"},
             "seal_claims": {"type": ["object", "null"]},
+            "transparency": {"anyOf": [_ref("LogProofs"), {"type": "null"}]},
             "certificate": {"anyOf": [_ref("PublicCertificate"), {"type": "null"}]},
         },
     },
@@ -580,7 +582,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": _SCHEMAS,
+            "schemas": {**_SCHEMAS, **LOG_SCHEMAS},
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         },
         "paths": {
@@ -770,5 +772,6 @@ def openapi_document() -> dict[str, Any]:
             },
             **_journey_paths(),
             **_pack_paths(),
+            **log_paths(),
         },
     }

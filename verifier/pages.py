@@ -43,6 +43,7 @@ from verifier.errors import ApiError, prefers_json
 from verifier.i18n import current_language, gettext
 from verifier.instance import keyring
 from verifier.limits import anonymous_verification
+from verifier.log_view import log_view
 from verifier.models import Certificate, Office, Role, VerificationChannel
 from verifier.page_messages import PAGE_MESSAGES
 from verifier.representation import seal_check_json
@@ -282,7 +283,12 @@ def seal(payload: str) -> ResponseReturnValue:
     rows, from_seal = _seal_rows(check)
     verdict = _status_verdict(check.status, check.certificate)
     return render_template(
-        "seal.html", verdict=verdict, rows=rows, from_seal=from_seal, history=history
+        "seal.html",
+        verdict=verdict,
+        rows=rows,
+        from_seal=from_seal,
+        history=history,
+        log=log_view(check),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from signing.seal import SealClaims
+from verifier.log_json import proofs_json
 from verifier.models import Certificate
 from verifier.verification import DocumentCheck, SealCheck, online_status
 
@@ -99,6 +100,8 @@ def seal_check_json(check: SealCheck) -> dict[str, Any]:
     }
     if check.genuine and check.certificate is not None:
         out["certificate"] = public_certificate(check.certificate)
+    # The inclusion proof of its leaves in the public log (verifier/transparency.py).
+    out["transparency"] = proofs_json(check.log) if check.log is not None else None
     return out
 
 

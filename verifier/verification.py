@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from signing.pades import PdfSignatureReport, validate_pdf
 from signing.seal import SealVerification, decode, verify
 from verifier.keyring import Keyring
 from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
+from verifier.transparency import CertificateProofs, certificate_proofs
 
 __all__ = [
     "DocumentCheck",
@@ -76,6 +77,8 @@ class SealCheck:
     reasons: tuple[str, ...]
     verification: SealVerification
     certificate: Certificate | None
+    # The certificate's leaves in the transparency log, proven against its latest head.
+    log: CertificateProofs | None = None
 
     @property
     def genuine(self) -> bool:
@@ -102,7 +105,10 @@ def check_seal(
     else:
         status = online_status(certificate)
     _record(session, channel, status, certificate if status is not SealStatus.NOT_GENUINE else None)
-    return SealCheck(status, tuple(reasons), result, certificate)
+    check = SealCheck(status, tuple(reasons), result, certificate)
+    if check.genuine and certificate is not None:
+        check = replace(check, log=certificate_proofs(session, certificate.id))
+    return check
 
 
 @dataclass(frozen=True)

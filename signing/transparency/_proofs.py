@@ -81,10 +81,15 @@ class ConsistencyProof:
         )
 
 
-def _fetch(source: NodeSource, spans: Sequence[Span], size: int) -> Mapping[Node, bytes]:
+def _fetch(
+    source: NodeSource, spans: Sequence[Span], size: int, *extra: Node
+) -> Mapping[Node, bytes]:
+    """The perfect subtrees ``spans`` fold from (and ``extra``), in one call to the source."""
     if size > source.size:
         raise TransparencyLogError(f"the log holds {source.size} leaves, not {size}")
-    return source.node_hashes(needed(spans))
+    wanted = needed(spans)
+    wanted += [node for node in extra if node not in wanted]
+    return source.node_hashes(wanted)
 
 
 def tree_root(source: NodeSource, size: int) -> bytes:
@@ -101,9 +106,7 @@ def inclusion_proof(source: NodeSource, leaf_index: int, tree_size: int) -> Incl
     """The audit path of leaf ``leaf_index`` in the tree of the first ``tree_size`` leaves."""
     spans = inclusion_spans(leaf_index, tree_size)
     leaf = Node(0, leaf_index)
-    known = dict(_fetch(source, spans, tree_size))
-    if leaf not in known:
-        known.update(source.node_hashes([leaf]))
+    known = _fetch(source, spans, tree_size, leaf)
     return InclusionProof(
         leaf_index=leaf_index,
         tree_size=tree_size,

@@ -6,9 +6,10 @@ Two checks that do not lean on the code under test:
   cpp/merkletree/merkle_tree_test.cc: kInputs, kSHA256Roots, kSHA256Paths, kSHA256Proofs; the
   (6, 7) consistency proof and the node hashes from transparency-dev/merkle, proof/verify_test.go
   and testonly/constants.go). Their leaf numbers are 1-based; ours are 0-based indexes;
-- an independent implementation below, written from RFC 6962 §2.1's recursive definitions of
-  MTH, PATH and PROOF as they read (slicing lists, no stored nodes, no iteration tricks), which
-  every proof of every tree up to 40 leaves, and random larger ones, must match.
+- an independent implementation (tests/rfc6962.py), written from RFC 6962 §2.1's recursive
+  definitions of MTH, PATH and PROOF as they read (slicing lists, no stored nodes, no bit
+  tricks) with verifiers that walk those definitions backwards: every proof of every tree up to
+  40 leaves, and of random larger ones, must be the RFC's, and verify both ways.
 """
 
 from __future__ import annotations
@@ -37,61 +38,8 @@ from signing.transparency import (
     verify_consistency,
     verify_inclusion,
 )
+from tests import rfc6962
 from tests.signing.memory_store import MemoryKeyStore
-
-# ----------------------------------------------------------------------------- RFC 6962 itself
-
-
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def rfc_mth(d: list[bytes]) -> bytes:
-    """MTH(D[n]) exactly as RFC 6962 §2.1 defines it."""
-    n = len(d)
-    if n == 0:
-        return _sha256(b"")
-    if n == 1:
-        return _sha256(b"\x00" + d[0])
-    k = 1
-    while k * 2 < n:
-        k *= 2
-    return _sha256(b"\x01" + rfc_mth(d[:k]) + rfc_mth(d[k:]))
-
-
-def _k(n: int) -> int:
-    k = 1
-    while k * 2 < n:
-        k *= 2
-    return k
-
-
-def rfc_path(m: int, d: list[bytes]) -> list[bytes]:
-    """PATH(m, D[n]) of RFC 6962 §2.1.1."""
-    n = len(d)
-    if n == 1:
-        return []
-    k = _k(n)
-    if m < k:
-        return [*rfc_path(m, d[:k]), rfc_mth(d[k:])]
-    return [*rfc_path(m - k, d[k:]), rfc_mth(d[:k])]
-
-
-def rfc_subproof(m: int, d: list[bytes], b: bool) -> list[bytes]:
-    """SUBPROOF(m, D[n], b) of RFC 6962 §2.1.2."""
-    n = len(d)
-    if m == n:
-        return [] if b else [rfc_mth(d)]
-    k = _k(n)
-    if m <= k:
-        return [*rfc_subproof(m, d[:k], b), rfc_mth(d[k:])]
-    return [*rfc_subproof(m - k, d[k:], False), rfc_mth(d[:k])]
-
-
-def rfc_proof(m: int, d: list[bytes]) -> list[bytes]:
-    """PROOF(m, D[n]) = SUBPROOF(m, D[n], true)."""
-    return rfc_subproof(m, d, True)
-
 
 # ----------------------------------------------------------------------------- published vectors
 
@@ -227,7 +175,7 @@ def ct_tree() -> MerkleTree:
 def test_the_empty_tree_hashes_to_sha256_of_nothing() -> None:
     assert EMPTY_ROOT.hex() == CT_EMPTY
     assert MerkleTree().root().hex() == CT_EMPTY
-    assert rfc_mth([]).hex() == CT_EMPTY
+    assert rfc6962.mth([]).hex() == CT_EMPTY
 
 
 def test_roots_of_every_size_match_the_reference(ct_tree: MerkleTree) -> None:
@@ -238,7 +186,7 @@ def test_roots_of_every_size_match_the_reference(ct_tree: MerkleTree) -> None:
         growing.append(leaf_hash(data))
         assert growing.root().hex() == expected
     # And the independent implementation agrees, so it is a fair referee below.
-    assert [rfc_mth(CT_INPUTS[:n]).hex() for n in range(1, 9)] == CT_ROOTS
+    assert [rfc6962.mth(CT_INPUTS[:n]).hex() for n in range(1, 9)] == CT_ROOTS
 
 
 def test_every_perfect_subtree_matches_the_reference(ct_tree: MerkleTree) -> None:
@@ -255,7 +203,7 @@ def test_audit_paths_match_the_reference(
     assert _hex(proof.audit_path) == path
     assert proof.leaf_hash == leaf_hash(CT_INPUTS[leaf - 1])
     assert proof.verify(bytes.fromhex(CT_ROOTS[size - 1]))
-    assert _hex(rfc_path(leaf - 1, CT_INPUTS[:size])) == path
+    assert _hex(rfc6962.path(leaf - 1, CT_INPUTS[:size])) == path
 
 
 @pytest.mark.parametrize(("first", "second", "path"), CT_PROOFS)
@@ -265,7 +213,7 @@ def test_consistency_proofs_match_the_reference(
     proof = ct_tree.consistency_proof(first, second)
     assert _hex(proof.path) == path
     assert proof.verify(bytes.fromhex(CT_ROOTS[first - 1]), bytes.fromhex(CT_ROOTS[second - 1]))
-    assert _hex(rfc_proof(first, CT_INPUTS[:second])) == path
+    assert _hex(rfc6962.proof(first, CT_INPUTS[:second])) == path
 
 
 # ----------------------------------------------------------------------------- cross-checks
@@ -282,17 +230,20 @@ def test_every_proof_of_every_tree_up_to_40_leaves_is_the_rfc_one() -> None:
     for n in range(1, 41):
         tree.append(leaf_hash(data[n - 1]))
         prefix = data[:n]
-        root = rfc_mth(prefix)
+        root = rfc6962.mth(prefix)
         assert tree.root() == root
         for m in range(n):
             proof = tree.inclusion_proof(m, n)
-            assert list(proof.audit_path) == rfc_path(m, prefix), (m, n)
-            assert verify_inclusion(leaf_hash(data[m]), m, n, proof.audit_path, root)
+            audit_path = list(proof.audit_path)
+            assert audit_path == rfc6962.path(m, prefix), (m, n)
+            assert rfc6962.root_from_path(m, n, leaf_hash(data[m]), audit_path) == root
+            assert verify_inclusion(leaf_hash(data[m]), m, n, audit_path, root)
         for m in range(1, n + 1):
-            old_root = rfc_mth(data[:m])
-            consistency = tree.consistency_proof(m, n)
-            assert list(consistency.path) == rfc_proof(m, prefix), (m, n)
-            assert verify_consistency(m, n, old_root, root, consistency.path)
+            old_root = rfc6962.mth(data[:m])
+            consistency = list(tree.consistency_proof(m, n).path)
+            assert consistency == rfc6962.proof(m, prefix), (m, n)
+            assert rfc6962.roots_from_proof(m, n, consistency, old_root) == (old_root, root)
+            assert verify_consistency(m, n, old_root, root, consistency)
 
 
 @settings(max_examples=40, deadline=None)
@@ -304,9 +255,9 @@ def test_random_trees_agree_with_the_rfc_definitions(size: int, seed: int, picks
     n = rng.randint(1, size)
     m = rng.randrange(n)
     first = rng.randint(1, n)
-    assert tree.root(n) == rfc_mth(data[:n])
-    assert list(tree.inclusion_proof(m, n).audit_path) == rfc_path(m, data[:n])
-    assert list(tree.consistency_proof(first, n).path) == rfc_proof(first, data[:n])
+    assert tree.root(n) == rfc6962.mth(data[:n])
+    assert list(tree.inclusion_proof(m, n).audit_path) == rfc6962.path(m, data[:n])
+    assert list(tree.consistency_proof(first, n).path) == rfc6962.proof(first, data[:n])
 
 
 # ----------------------------------------------------------------------------- refusing proofs
@@ -350,6 +301,8 @@ def test_a_wrong_inclusion_proof_is_refused(leaf: int, size: int, path: list[str
     assert not verify_inclusion(good_leaf, index, size, hashes, SOME_HASH)
     for variant in _tampered(hashes):
         assert not verify_inclusion(good_leaf, index, size, variant, root)
+        # The referee of the cross-checks refuses them too: it is not a rubber stamp.
+        assert rfc6962.root_from_path(index, size, good_leaf, variant) != root
 
 
 def test_impossible_inclusion_queries_are_refused() -> None:
@@ -376,6 +329,7 @@ def test_a_wrong_consistency_proof_is_refused(first: int, second: int, path: lis
     assert not verify_consistency(first, second, root1, root2, [])
     for variant in [*_tampered(hashes), [*hashes, root1], [*hashes, root2], [hashes[0], *hashes]]:
         assert not verify_consistency(first, second, root1, root2, variant)
+        assert rfc6962.roots_from_proof(first, second, variant, root1) != (root1, root2)
 
 
 def test_trivial_consistency_holds_only_when_it_should() -> None:

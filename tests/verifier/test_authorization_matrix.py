@@ -369,6 +369,14 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("packs_api.verify_api", "POST"): Entry(PUBLIC, _fixed("/api/v1/packs/verify")),
     # The embedded timestamp authority: a protocol endpoint for anyone.
     ("tsa.timestamp", "POST"): Entry(PUBLIC, _fixed("/tsa")),
+    # The transparency log: public by design (no personal data in it).
+    ("log_api.head", "GET"): Entry(PUBLIC, _fixed("/api/v1/log/head")),
+    ("log_api.certificate_proof", "GET"): Entry(
+        PUBLIC, _api_certificate("/api/v1/log/certificates/{certificate}")
+    ),
+    ("log_api.consistency", "GET"): Entry(PUBLIC, _fixed("/api/v1/log/consistency?first=1")),
+    ("log_api.leaves", "GET"): Entry(PUBLIC, _fixed("/api/v1/log/leaves")),
+    ("log_api.keys", "GET"): Entry(PUBLIC, _fixed("/api/v1/log/keys")),
 }
 
 
