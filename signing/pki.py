@@ -23,7 +23,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from signing.errors import KeyStoreError
 from signing.files import write_atomic
-from signing.keys import KeyPurpose, KeyStore, key_id_for
+from signing.keys import KeyInfo, KeyPurpose, KeyStatus, KeyStore, key_id_for
 
 __all__ = ["DOCUMENT_SIGNING_EKU", "CertificateChain", "DevelopmentPki"]
 
@@ -80,25 +80,34 @@ class DevelopmentPki:
         """The newest timestamping chain; :class:`KeyStoreError` if `ensure_tsa` never ran."""
         return self._leaf_chain(store, KeyPurpose.TIMESTAMP)
 
-    def _ensure_leaf(self, store: KeyStore, purpose: KeyPurpose) -> CertificateChain:
+    def certify(self, store: KeyStore, purpose: KeyPurpose, key_id: bytes) -> CertificateChain:
+        """Issue the certificate of a new DOCUMENT or TIMESTAMP key (after `sceau keys rotate`);
+        from then on it is the newest chain of its purpose, so the service signs with it."""
+        if purpose not in _LEAVES:
+            raise KeyStoreError(f"the development PKI certifies no {purpose} key")
         self._folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         root, root_key = self._ensure_root()
-        for info in reversed(store.keys(purpose=purpose)):
+        certificate = self._issue_leaf(store, purpose, key_id, root, root_key)
+        write_atomic(
+            self._leaf_path(purpose, key_id),
+            certificate.public_bytes(serialization.Encoding.PEM),
+            mode=0o644,
+        )
+        return CertificateChain(key_id, certificate, (root,))
+
+    def _ensure_leaf(self, store: KeyStore, purpose: KeyPurpose) -> CertificateChain:
+        self._folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root, _ = self._ensure_root()
+        for info in _newest_usable_first(store, purpose):
             path = self._leaf_path(purpose, info.key_id)
             if path.exists():
                 return CertificateChain(info.key_id, _load_cert(path), (root,))
         info = store.generate(purpose=purpose)
-        certificate = self._issue_leaf(store, purpose, info.key_id, root, root_key)
-        write_atomic(
-            self._leaf_path(purpose, info.key_id),
-            certificate.public_bytes(serialization.Encoding.PEM),
-            mode=0o644,
-        )
-        return CertificateChain(info.key_id, certificate, (root,))
+        return self.certify(store, purpose, info.key_id)
 
     def _leaf_chain(self, store: KeyStore, purpose: KeyPurpose) -> CertificateChain:
         root = _load_cert(self.root_path) if self.root_path.exists() else None
-        for info in reversed(store.keys(purpose=purpose)):
+        for info in _newest_usable_first(store, purpose):
             path = self._leaf_path(purpose, info.key_id)
             if root is not None and path.exists():
                 return CertificateChain(info.key_id, _load_cert(path), (root,))
@@ -184,6 +193,11 @@ class DevelopmentPki:
             )
             .sign(root_key, hashes.SHA256())
         )
+
+
+def _newest_usable_first(store: KeyStore, purpose: KeyPurpose) -> list[KeyInfo]:
+    """The active keys of a purpose, newest first: a retired or revoked key signs nothing new."""
+    return [k for k in reversed(store.keys(purpose=purpose)) if k.status is KeyStatus.ACTIVE]
 
 
 def _extended_usage(purpose: KeyPurpose) -> x509.ExtendedKeyUsage:

@@ -174,6 +174,11 @@ class Settings:
         return self.instance_path / "pki"
 
     @property
+    def trust_path(self) -> Path:
+        """The signed trust list's versions (signing/trust_publisher.py)."""
+        return self.instance_path / "trust"
+
+    @property
     def passphrase_file(self) -> Path:
         """Development only: a generated passphrase beside the keys it protects."""
         return self.keys_path / "passphrase"

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from verifier.config import settings_of
 from verifier.i18n import current_language, translate
 
-__all__ = ["ApiError", "init_app", "prefers_json", "respond"]
+__all__ = ["ApiError", "ScanError", "init_app", "prefers_json", "respond"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,16 @@ class ApiError(Exception):
         self.code = code
         self.field = field
         self.params = {"field": field, **params} if field is not None else params
+
+
+class ScanError(ValueError):
+    """No seal can be read from what was given (verifier/scan.py): not an image or PDF we
+    read, too large, a decompression bomb, no QR code, a QR code that is not a seal, or
+    several different seals. ``code`` is stable; the message says what to do."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def prefers_json() -> bool:

@@ -9,6 +9,11 @@ from __future__ import annotations
 __all__ = ["MESSAGES"]
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "trust-list-unavailable": {
+        "fr": "La liste de confiance ne peut pas être signée : aucune clé de liste active.",
+        "en": "The trust list cannot be signed: no active trust-list key.",
+        "ar": "لا يمكن توقيع قائمة الثقة: لا يوجد مفتاح قائمة نشط.",
+    },
     "unauthorized": {
         "fr": "Un jeton d'API valide est requis (en-tête Authorization: Bearer ...).",
         "en": "A valid API token is required (Authorization: Bearer ... header).",

@@ -215,6 +215,41 @@ _SEAL: dict[str, dict[str, str]] = {
             "مرة أخرى؛ وفي حالة الشك، اتصل بـ OFII."
         ),
     },
+    "status-not-trusted-title": {
+        "fr": "Attestation non fiable",
+        "en": "Certificate not trusted",
+        "ar": "شهادة غير موثوقة",
+    },
+    "status-not-trusted-text": {
+        "fr": (
+            "Ce code a été scellé avec une clé que l'OFII a révoquée ({reason}) : ses "
+            "informations ne sont pas fiables et ne sont pas affichées."
+        ),
+        "en": (
+            "This code was sealed with a key OFII has revoked ({reason}): the details it holds "
+            "cannot be trusted and are not shown."
+        ),
+        "ar": (
+            "خُتم هذا الرمز بمفتاح ألغاه OFII ({reason}): المعلومات التي يحتويها غير موثوقة "
+            "ولذلك لا تُعرض."
+        ),
+    },
+    "status-not-trusted-action": {
+        "fr": (
+            "N'acceptez pas ce document en l'état. Son titulaire peut demander à l'OFII une "
+            "nouvelle attestation."
+        ),
+        "en": (
+            "Do not accept this document as it is. Its holder can ask OFII for a new "
+            "certificate."
+        ),
+        "ar": "لا تقبل هذه الوثيقة على حالها. يمكن لصاحبها أن يطلب من OFII شهادة جديدة.",
+    },
+    "key-reason-unknown": {
+        "fr": "raison non précisée",
+        "en": "no reason given",
+        "ar": "دون ذكر السبب",
+    },
     "status-unregistered-title": {
         "fr": "Attestation absente du registre",
         "en": "Certificate not in the register",

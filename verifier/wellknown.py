@@ -1,19 +1,24 @@
-"""The trust list at /.well-known/sceau/trust.json, for verifiers that work offline.
+"""The signed trust list at /.well-known/sceau/trust.json, for verifiers that work offline.
 
-Served with a strong ETag (SHA-256 of the key entries) and an hour of caching, so that a verifier
-fleet revalidates cheaply with If-None-Match and gets a 304 until a key changes.
+The newest version is served byte for byte as signed (signing/trust_publisher.py); asking for
+it re-signs it first when it is due (keys changed, or its refresh hint passed), so the list
+served is never close to its expiry and no timer is needed. The ETag is the SHA-256 of those
+bytes, so a verifier fleet revalidates cheaply with If-None-Match and gets a 304 until a new
+version exists; caching lasts an hour, and never beyond the list's refresh hint.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from datetime import UTC, datetime
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 
-from signing.trust import TrustList
+from signing.errors import KeyNotFoundError
+from verifier.config import settings_of
+from verifier.errors import ApiError
 from verifier.instance import keyring
+from verifier.trustlists import trust_publisher
 
 __all__ = ["bp"]
 
@@ -24,13 +29,17 @@ MAX_AGE = 3600
 
 @bp.get("/trust.json")
 def trust_list() -> ResponseReturnValue:
-    trust = TrustList.from_key_store(keyring().store)
-    document = trust.to_json().encode("utf-8")
-    # The keys, not the list's issue time, decide whether a cached copy is still good.
-    keys = json.dumps([key.to_document() for key in trust.keys], sort_keys=True)
-    etag = hashlib.sha256(keys.encode("utf-8")).hexdigest()
-    response = Response(document, mimetype="application/json")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    publisher = trust_publisher(settings_of(current_app), keyring().store)
+    try:
+        published = publisher.current()
+    except KeyNotFoundError:  # an instance from before signed lists: `sceau init` adds the key
+        raise ApiError(503, "trust-list-unavailable") from None
+    response = Response(published.document, mimetype="application/json")
+    response.set_etag(published.etag)
+    trust = published.trust
+    assert trust.refresh_after is not None
+    until_refresh = int((trust.refresh_after - datetime.now(UTC)).total_seconds())
+    response.headers["Cache-Control"] = f"public, max-age={max(0, min(MAX_AGE, until_refresh))}"
+    response.last_modified = trust.issued_at
     response.headers["Access-Control-Allow-Origin"] = "*"  # browsers' WebCrypto verifiers
     return response.make_conditional(request)
