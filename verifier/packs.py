@@ -10,8 +10,9 @@ context, hence its own database session, and commits its progress (``done``/``to
 BEFORE the row says done (a crash leaves an orphan blob for `sceau gc`, never a "done" without
 its file); ``PackBuild.zip_sha256`` is the column `sceau gc` must keep.
 
-A process that dies mid-build leaves a row that never finishes: a build not finished after
-:data:`STALE_AFTER` is shown as failed ("interrupted"), so nobody waits for it forever.
+A process that dies mid-build leaves a row that never finishes: the next `sceau serve` queues
+it again (:func:`resume_builds`), and a build not finished after :data:`STALE_AFTER` is shown
+as failed ("interrupted"), so nobody waits for it forever.
 
 The appeal slots (the contested decision and its notification proof, CJA R.412-1) are required
 but not blocking: without them the pack still builds, and its cover, like the page, says what
@@ -434,6 +435,32 @@ def submit_build(build_id: int, app: Flask | None = None) -> Future[None]:
     futures: list[Future[None]] = application.extensions[EXTENSION + ".futures"]
     futures[:] = [f for f in futures if not f.done()] + [future]
     return future
+
+
+def resume_builds(app: Flask, now: datetime | None = None) -> list[int]:
+    """Queue again the builds a stopped server left unfinished; the ids queued.
+
+    Called once when the server starts (`sceau serve`, one process): a row still queued or
+    running then belongs to no live worker. Builds older than :data:`STALE_AFTER` stay failed
+    ("interrupted"): whoever asked has been told, and may have built another since.
+    """
+    with app.app_context():
+        session = db.session()
+        cutoff = (now or utcnow()) - STALE_AFTER
+        builds = session.scalars(
+            select(PackBuild).where(
+                PackBuild.status.in_([PackBuildStatus.QUEUED, PackBuildStatus.RUNNING]),
+                PackBuild.created_at > cutoff,
+            )
+        ).all()
+        for build in builds:
+            build.status = PackBuildStatus.QUEUED
+            build.done = 0
+        session.commit()
+        ids = [build.id for build in builds]
+    for build_id in ids:
+        submit_build(build_id, app)
+    return ids
 
 
 def wait_for_builds(app: Flask, timeout: float | None = None) -> None:

@@ -9,6 +9,7 @@ import secrets
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pypdfium2
@@ -29,9 +30,19 @@ from tests.verifier.conftest import (
 )
 from tests.verifier.test_portal import grant
 from verifier import Settings, db
+from verifier.db import utcnow
 from verifier.instance import blob_store, keyring
-from verifier.models import FileAccess, PackBuild, Role, StoredFile
-from verifier.packs import pack_trust_roots, wait_for_builds
+from verifier.models import FileAccess, PackBuild, PackBuildStatus, Person, Role, StoredFile
+from verifier.packs import (
+    STALE_AFTER,
+    PackOrder,
+    PieceRef,
+    create_build,
+    effective_status,
+    pack_trust_roots,
+    resume_builds,
+    wait_for_builds,
+)
 from verifier.tokens import Scope
 
 _BUILD = re.compile(r"/packs/(\d+)$")
@@ -211,6 +222,39 @@ def test_an_appeal_without_the_contested_decision_says_what_is_missing(
     cover = cover_text(zip_data)
     assert "Pièce manquante" in cover
     assert "décision attaquée" in cover
+
+
+def test_builds_a_stopped_server_left_unfinished_are_queued_again_at_start(
+    packs_app: Flask, file_of: dict[str, object]
+) -> None:
+    """A lawyer's build must survive a restart; one from long ago stays "interrupted"."""
+    order = PackOrder(purpose="renewal", pieces=(PieceRef.parse(f"file:{file_of['file']}"),))
+    with packs_app.app_context():
+        session = db.session()
+        person = session.get(Person, file_of["person"])
+        assert person is not None
+        recent = create_build(session, person, None, order)
+        recent.status, recent.done = PackBuildStatus.RUNNING, 1  # its worker died
+        old = create_build(session, person, None, order)
+        old.status = PackBuildStatus.RUNNING
+        old.created_at = utcnow() - STALE_AFTER - timedelta(minutes=1)
+        session.commit()
+        recent_id, old_id = recent.id, old.id
+
+    assert resume_builds(packs_app) == [recent_id]
+    wait_for_builds(packs_app, timeout=300)
+
+    with packs_app.app_context():
+        session = db.session()
+        resumed = session.get(PackBuild, recent_id)
+        assert resumed is not None
+        assert resumed.status == PackBuildStatus.DONE, resumed.error
+        assert resumed.zip_sha256 is not None
+        assert blob_store().get(resumed.zip_sha256)[:2] == b"PK"
+        left = session.get(PackBuild, old_id)
+        assert left is not None
+        assert effective_status(left) == PackBuildStatus.FAILED
+        assert left.zip_sha256 is None
 
 
 def test_the_migrant_builds_a_renewal_pack_of_their_own_file(
