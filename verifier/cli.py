@@ -12,14 +12,16 @@ from sqlalchemy import select
 from bundles.certificate import build_certificate
 from bundles.certificate.samples import sample_document
 from signing.errors import KeyStoreError
+from signing.files import write_atomic
 from signing.keys import KeyPurpose
 from signing.seal import CertificateType
-from signing.trust import TrustList
+from signing.trust import key_fingerprint
 from verifier import db, migrate
 from verifier.cli_log import init_log
 from verifier.config import Settings, settings_of
 from verifier.keys import document_signer, open_key_store, open_pki
 from verifier.models import Office
+from verifier.trustlists import ensure_trust_list_key, trust_publisher
 
 __all__ = ["init_app", "main"]
 
@@ -71,6 +73,13 @@ def init_command() -> None:
     click.echo(
         f"timestamping: {tsa.certificate.subject.rfc4514_string()} (key {tsa.key_id.hex()}"
         + (f"; not used: SCEAU_TSA_URL={settings.tsa_url})" if settings.tsa_url else ")")
+    )
+    list_key, made = ensure_trust_list_key(store)
+    published = trust_publisher(settings, store).current()
+    click.echo(
+        f"trust list: version {published.version}, signed by trust-list key "
+        f"{list_key.key_id.hex()} ({'created' if made else 'kept'}; fingerprint "
+        f"{key_fingerprint(store.public_key(list_key.key_id))})"
     )
     session = db.session()
     if session.scalar(select(Office).limit(1)) is None:
@@ -126,12 +135,21 @@ def trust_group() -> None:
 @trust_group.command("export")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def trust_export(output: Path | None) -> None:
-    """Print the trust list (JSON), or write it to --output."""
-    document = TrustList.from_key_store(open_key_store(_settings())).to_json()
+    """Print the signed trust list (JSON, version 2), or write it to --output.
+
+    The same bytes as /.well-known/sceau/trust.json: the newest version, re-signed first if
+    it is due. For verifiers with no network, copied to them by hand.
+    """
+    settings = _settings()
+    try:
+        published = trust_publisher(settings, open_key_store(settings)).current()
+    except LookupError:  # KeyNotFoundError: an instance from before signed trust lists
+        raise click.ClickException("no active trust-list key: run `sceau init`") from None
     if output is None:
-        click.echo(document, nl=False)
+        click.echo(published.document.decode("ascii"), nl=False)
     else:
-        output.write_text(document, encoding="utf-8")
+        write_atomic(output, published.document, mode=0o644)
+        click.echo(f"trust list version {published.version} written to {output}", err=True)
 
 
 @click.group("db", cls=AppGroup)
@@ -156,6 +174,9 @@ def init_app(app: Flask) -> None:
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
+    from verifier.cli_keys import keys_group
+
+    app.cli.add_command(keys_group)
     for command in (
         *cli_certificates.COMMANDS,
         *cli_accounts.COMMANDS,

@@ -28,6 +28,7 @@ from signing.files import write_atomic
 from signing.seal import CertificateType
 from verifier import audit, db
 from verifier.api_input import parse_issue_request
+from verifier.cli_offline import offline_options, verify_offline
 from verifier.db import utcnow
 from verifier.errors import ApiError
 from verifier.instance import blob_store, keyring
@@ -366,6 +367,9 @@ def _verify_seal(session: Session, text: str, as_json: bool) -> bool:
         _echo_json(seal_check_json(check))
         return check.status is SealStatus.VALID
     click.echo(str(check.status))
+    if check.status is SealStatus.NOT_TRUSTED:
+        key_id = check.verification.key_id.hex()
+        click.echo(f"  sealed by key {key_id}, which OFII revoked: {check.key_reason}")
     claims = check.verification.claims
     if check.genuine:
         click.echo(f"  certificate {claims.certificate_id.hex()}  {claims.certificate_type}")
@@ -381,13 +385,21 @@ def _verify_seal(session: Session, text: str, as_json: bool) -> bool:
 @click.command("verify")
 @click.argument("seal_or_pdf", metavar="SEAL_URL_OR_PDF")
 @click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
+@offline_options
 @with_appcontext
-def verify_command(seal_or_pdf: str, as_json: bool) -> None:
+def verify_command(seal_or_pdf: str, as_json: bool, **offline: Any) -> None:
     """Verify a seal URL or payload, or a file: a PDF, or a text file holding a seal.
 
     Exit code 0 when valid (for a PDF: an exact match of a valid certificate), 1 otherwise,
     2 when the input is not a seal or PDF at all. Scripts can rely on it.
+
+    With --offline --trust trust.json: no network and no register; the seal is read from the
+    text, an image (photo or scan of the paper) or a PDF (its page's QR code), and checked
+    against the signed trust list, whose age is reported.
     """
+    if offline["offline"] or offline["trust"] is not None:
+        verify_offline(seal_or_pdf, as_json=as_json, **offline)
+        return
     session = db.session()
     path = Path(seal_or_pdf)
     text = seal_or_pdf

@@ -198,6 +198,7 @@ _SCHEMAS: dict[str, Any] = {
                     "superseded",
                     "expired",
                     "not-genuine",
+                    "not-trusted",
                     "unregistered",
                 ],
             },
@@ -210,6 +211,18 @@ _SCHEMAS: dict[str, Any] = {
                     "key_known": {"type": "boolean"},
                     "key_usable": {"type": "boolean"},
                     "key_id": {"type": "string"},
+                    "key_status": {
+                        "type": ["string", "null"],
+                        "enum": ["active", "retired", "revoked", None],
+                        "description": "The seal key's status in the trust list (null: unknown).",
+                    },
+                    "key_reason": {
+                        "type": ["string", "null"],
+                        "description": (
+                            "Why OFII retired or revoked the seal key, in its words; a seal "
+                            "under a revoked key is 'not-trusted'."
+                        ),
+                    },
                 },
             },
             "verification_code": {"type": "string"},

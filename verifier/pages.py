@@ -78,6 +78,7 @@ _STATUS_TONES = {
     SealStatus.SUPERSEDED: _WARN,
     SealStatus.EXPIRED: _WARN,
     SealStatus.NOT_GENUINE: _BAD,
+    SealStatus.NOT_TRUSTED: _BAD,
     SealStatus.UNREGISTERED: _BAD,
 }
 _MATCH_TONES = {DocumentMatch.EXACT: _OK, DocumentMatch.MODIFIED: _BAD, DocumentMatch.UNKNOWN: _BAD}
@@ -140,9 +141,14 @@ def _name(value: str) -> str:
 # ----------------------------------------------------------------------------- verdicts
 
 
-def _status_verdict(status: SealStatus, certificate: Certificate | None) -> Verdict:
-    """The banner of a register status, with the date and reason words where they exist."""
+def _status_verdict(
+    status: SealStatus, certificate: Certificate | None, *, key_reason: str | None = None
+) -> Verdict:
+    """The banner of a register status, with the date and reason words where they exist (for
+    a seal whose key OFII revoked, the reason OFII gave, as it wrote it)."""
     params: dict[str, object] = {}
+    if status is SealStatus.NOT_TRUSTED:
+        params["reason"] = key_reason or gettext("key-reason-unknown")
     revocation = certificate.revocation if certificate is not None else None
     if status is SealStatus.REVOKED and revocation is not None:
         params["date"] = _paris_day(revocation.revoked_at)
@@ -237,7 +243,7 @@ def _verification_code(certificate: Certificate) -> str:
 
 def _seal_rows(check: SealCheck) -> tuple[list[Row], bool]:
     """The details to show and whether they come from the seal alone (not the register)."""
-    if check.status is SealStatus.NOT_GENUINE:
+    if not check.genuine:
         return [], False
     code = check.verification.claims.verification_code
     if check.certificate is not None:
@@ -281,7 +287,7 @@ def seal(payload: str) -> ResponseReturnValue:
     if prefers_json():
         return jsonify(seal_check_json(check))
     rows, from_seal = _seal_rows(check)
-    verdict = _status_verdict(check.status, check.certificate)
+    verdict = _status_verdict(check.status, check.certificate, key_reason=check.key_reason)
     return render_template(
         "seal.html",
         verdict=verdict,
@@ -317,7 +323,7 @@ def _prefecture_history(check: SealCheck) -> list[HistoryEvent]:
     certificate = check.certificate
     if user is None or user.role_enum is not Role.PREFECTURE_AGENT or certificate is None:
         return []
-    if check.status is SealStatus.NOT_GENUINE:
+    if not check.genuine:
         return []
     session = db.session()
     record_access(

@@ -14,7 +14,13 @@ from verifier.log_json import proofs_json
 from verifier.models import Certificate
 from verifier.verification import DocumentCheck, SealCheck, online_status
 
-__all__ = ["certificate_json", "document_check_json", "public_certificate", "seal_check_json"]
+__all__ = [
+    "certificate_json",
+    "document_check_json",
+    "public_certificate",
+    "seal_check_json",
+    "seal_claims_json",
+]
 
 
 def _revocation(certificate: Certificate) -> dict[str, Any] | None:
@@ -82,6 +88,11 @@ def _claims(claims: SealClaims) -> dict[str, Any]:
     }
 
 
+def seal_claims_json(claims: SealClaims) -> dict[str, Any]:
+    """What a genuine seal states, as the API shows it (the offline CLI prints the same)."""
+    return _claims(claims)
+
+
 def seal_check_json(check: SealCheck) -> dict[str, Any]:
     result = check.verification
     out: dict[str, Any] = {
@@ -93,6 +104,10 @@ def seal_check_json(check: SealCheck) -> dict[str, Any]:
             "key_known": result.key_known,
             "key_usable": result.key_usable,
             "key_id": result.key_id.hex(),
+            # The trust list's word on the key: a revoked key's reason is why the seal is
+            # "not-trusted"; null when the key is unknown.
+            "key_status": str(result.key.status) if result.key is not None else None,
+            "key_reason": check.key_reason,
         },
         "verification_code": result.claims.verification_code,
         "seal_claims": _claims(result.claims) if check.genuine else None,

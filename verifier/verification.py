@@ -46,7 +46,13 @@ class SealStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
     EXPIRED = "expired"
     NOT_GENUINE = "not-genuine"  # the signature does not hold, or the key is not trusted
+    # The signature holds, under a seal key OFII has since revoked (the key's reason says why):
+    # whoever stole the key could have sealed these claims, so none of them is trusted.
+    NOT_TRUSTED = "not-trusted"
     UNREGISTERED = "unregistered"  # genuinely signed, yet absent from the register
+
+
+_UNTRUSTED = frozenset({SealStatus.NOT_GENUINE, SealStatus.NOT_TRUSTED})
 
 
 class DocumentMatch(enum.StrEnum):
@@ -82,7 +88,15 @@ class SealCheck:
 
     @property
     def genuine(self) -> bool:
-        return self.status is not SealStatus.NOT_GENUINE
+        """Whether the claims can be shown as OFII's (not for a forged seal, nor one sealed by
+        a revoked key)."""
+        return self.status not in _UNTRUSTED
+
+    @property
+    def key_reason(self) -> str | None:
+        """Why the seal's key was revoked (or retired), in OFII's words, if it was."""
+        key = self.verification.key
+        return key.reason if key is not None else None
 
 
 def check_seal(
@@ -94,7 +108,7 @@ def check_seal(
     certificate = session.get(Certificate, seal.claims.certificate_id.hex())
     reasons = [str(r) for r in result.reasons]
     if not result.bottom_line:
-        status = SealStatus.NOT_GENUINE
+        status = SealStatus.NOT_TRUSTED if result.key_revoked else SealStatus.NOT_GENUINE
     elif certificate is None:
         status = SealStatus.UNREGISTERED
         reasons.append("not-in-register")
@@ -104,7 +118,7 @@ def check_seal(
         reasons.append("differs-from-register")
     else:
         status = online_status(certificate)
-    _record(session, channel, status, certificate if status is not SealStatus.NOT_GENUINE else None)
+    _record(session, channel, status, certificate if status not in _UNTRUSTED else None)
     check = SealCheck(status, tuple(reasons), result, certificate)
     if check.genuine and certificate is not None:
         check = replace(check, log=certificate_proofs(session, certificate.id))
