@@ -143,6 +143,7 @@ def keys() -> ResponseReturnValue:
             not_before=info.not_before,
             not_after=info.not_after,
             status=info.status,
+            reason=info.reason,
         ).to_document()
         for info in store.keys(purpose=KeyPurpose.LOG)
     ]
