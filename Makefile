@@ -30,6 +30,7 @@ bench: $(STAMP)  ## ratios against the anchors of the issues; never part of the 
 	$(BIN)/python bench/seal.py
 	$(BIN)/python bench/issue.py
 	$(BIN)/python bench/bundle.py
+	$(BIN)/python bench/transparency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
