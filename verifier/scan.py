@@ -50,6 +50,8 @@ MAX_PDF_PAGES = 2
 PDF_DPI = 200
 #: Photos larger than this on their long side are also tried downscaled (noise averages out).
 _WORK_SIDE = 2000
+#: Photos smaller than this on their long side are also tried enlarged.
+_SMALL_SIDE = 1200
 _IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF", "HEIF")
 _TEXT_LIMIT = 4096
 _QR_ONLY = zxingcpp.barcode_formats_from_str("QRCode")
@@ -165,6 +167,10 @@ def _attempts(image: Image.Image) -> Iterator[Image.Image]:
         factor = _WORK_SIDE / long_side
         size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
         yield gray.resize(size, Image.Resampling.LANCZOS)
+    elif long_side < _SMALL_SIDE:
+        # A small photo of a turned page: modules a few pixels wide, cut across by the turn.
+        # Doubling them gives the detector room to find the finder patterns.
+        yield gray.resize((gray.width * 2, gray.height * 2), Image.Resampling.BICUBIC)
     stretched = ImageOps.autocontrast(gray, cutoff=2)
     yield stretched
     yield stretched.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=2))
