@@ -98,10 +98,16 @@ def serve_command(host: str | None, port: int | None) -> None:
     """Serve the application with waitress."""
     import waitress
 
+    from verifier.packs import resume_builds
+
     settings = _settings()
     host, port = host or settings.host, port or settings.port
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    resumed = resume_builds(app)
+    if resumed:
+        click.echo(f"{len(resumed)} interrupted pack build(s) queued again")
     click.echo(f"Sceau serving on http://{host}:{port}")
-    waitress.serve(current_app._get_current_object(), host=host, port=port, ident="sceau")  # type: ignore[attr-defined]
+    waitress.serve(app, host=host, port=port, ident="sceau")
 
 
 @click.command("demo-certificates")
