@@ -195,11 +195,16 @@ def _accept_trust_list(
     try:
         if anchor_path.is_file():
             held = TrustAnchor.from_json(anchor_path.read_bytes())
+    except (TrustListError, OSError) as exc:
+        raise CannotCheck(
+            "anchor-unreadable",
+            f"the trust anchor {anchor_path} cannot be read ({exc}): restore it, or remove it to "
+            "start afresh (the next list is then believed on first use, or by --pin)",
+        ) from None
+    try:
         check = check_trust_list(parse_trust_list(data), anchor=held, pin=pin, now=now, grace=grace)
     except TrustListError as exc:
         raise CannotCheck("trust-list-refused", f"trust list refused: {exc}") from None
-    except OSError as exc:
-        raise CannotCheck("trust-list-unreadable", f"cannot read {anchor_path}: {exc}") from None
     if held is None or check.version > held.version or check.anchor() != held:
         try:
             anchor_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

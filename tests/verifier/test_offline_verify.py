@@ -289,5 +289,11 @@ def test_the_command_verifies_a_photo_a_pdf_and_a_url_with_no_network(
     )
     assert missing.exit_code == 2
     assert "cannot read" in missing.output
+    Path(anchor).write_text("{not json")
+    damaged = runner.invoke(
+        args=["verify", "--offline", "--trust", str(trust), "--anchor", anchor, made["seal_url"]]
+    )
+    assert damaged.exit_code == 2
+    assert "remove it to start afresh" in damaged.output
     # --trust without --offline: a usage error, not a silent online check.
     assert runner.invoke(args=["verify", "--trust", str(trust), made["seal_url"]]).exit_code == 2
