@@ -240,8 +240,7 @@ _SEAL: dict[str, dict[str, str]] = {
             "nouvelle attestation."
         ),
         "en": (
-            "Do not accept this document as it is. Its holder can ask OFII for a new "
-            "certificate."
+            "Do not accept this document as it is. Its holder can ask OFII for a new certificate."
         ),
         "ar": "لا تقبل هذه الوثيقة على حالها. يمكن لصاحبها أن يطلب من OFII شهادة جديدة.",
     },
