@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from signing.seal import CertificateType
+from verifier.db import MAX_DATABASE_ID
 from verifier.log_openapi import LOG_SCHEMAS, log_paths
 from verifier.models import (
     AppointmentPurpose,
@@ -25,7 +26,11 @@ __all__ = ["openapi_document"]
 _ID = {"type": "string", "pattern": "^[0-9a-f]{24}$", "description": "Certificate id"}
 _DATE = {"type": "string", "format": "date"}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-_STATUS = {"type": "string", "enum": ["valid", "revoked", "superseded", "expired"]}
+_STATUS = {
+    "type": "string",
+    "enum": ["valid", "revoked", "superseded", "expired", "not-trusted"],
+    "description": "The register's status; 'not-trusted' when the seal key was since revoked.",
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -82,7 +87,7 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "type": {"type": "string", "enum": [str(t) for t in CertificateType]},
             "holder": _ref("Holder"),
-            "person_id": {"type": "integer", "minimum": 1},
+            "person_id": {"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID},
             "details": {
                 "type": "object",
                 "maxProperties": 40,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from signing.seal import CertificateType
 from verifier.deadlines import PARIS
+from verifier.instance import keyring
 from verifier.models import (
     Appointment,
     AppointmentStatus,
@@ -140,9 +141,14 @@ def _refs(certificates: Iterable[Certificate]) -> tuple[str, ...]:
     return tuple(f"certificate:{c.id}" for c in certificates)
 
 
+# A revoked certificate, one replaced by another, and one sealed by a revoked key prove nothing.
+_NOT_COUNTED = (SealStatus.REVOKED, SealStatus.SUPERSEDED, SealStatus.NOT_TRUSTED)
+
+
 class _Facts:
     def __init__(self, session: Session, person: Person, today: date) -> None:
         self.today = today
+        trust = keyring().trust
         self.certificates = [
             c
             for c in session.scalars(
@@ -150,7 +156,7 @@ class _Facts:
                 .where(Certificate.person_id == person.id)
                 .order_by(Certificate.issued_at, Certificate.id)
             )
-            if online_status(c, today) not in (SealStatus.REVOKED, SealStatus.SUPERSEDED)
+            if online_status(c, today, trust=trust) not in _NOT_COUNTED
         ]
         self.trainings = list(
             session.scalars(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from signing.seal import SealClaims
+from verifier.instance import keyring
 from verifier.log_json import proofs_json
 from verifier.models import Certificate
 from verifier.verification import DocumentCheck, SealCheck, online_status
@@ -45,7 +46,7 @@ def public_certificate(certificate: Certificate) -> dict[str, Any]:
         "office_name": certificate.office.name,
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
-        "status": str(online_status(certificate)),
+        "status": str(online_status(certificate, trust=keyring().trust)),
         "revocation": _revocation(certificate),
         "superseded_by": certificate.superseded_by_id,
     }

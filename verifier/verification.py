@@ -17,8 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.errors import PdfSignatureError
+from signing.keys import KeyStatus
 from signing.pades import PdfSignatureReport, validate_pdf
 from signing.seal import SealVerification, decode, verify
+from signing.trust import TrustList
 from verifier.keyring import Keyring
 from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
 from verifier.transparency import CertificateProofs, certificate_proofs
@@ -65,8 +67,15 @@ class NotAPdfError(ValueError):
     """The upload is not a PDF at all: nothing to verify."""
 
 
-def online_status(certificate: Certificate, today: date | None = None) -> SealStatus:
-    """The register's status; a valid certificate past its end date is expired."""
+def online_status(
+    certificate: Certificate, today: date | None = None, *, trust: TrustList | None = None
+) -> SealStatus:
+    """The register's status; a valid certificate past its end date is expired. With the
+    instance's ``trust`` list, a certificate sealed by a key OFII has since revoked is not
+    trusted, whatever the register says of it: the same answer as its seal gets."""
+    key = trust.get(bytes.fromhex(certificate.key_id)) if trust is not None else None
+    if key is not None and key.status is KeyStatus.REVOKED:
+        return SealStatus.NOT_TRUSTED
     if certificate.status == CertificateStatus.REVOKED:
         return SealStatus.REVOKED
     if certificate.status == CertificateStatus.SUPERSEDED:
@@ -148,9 +157,8 @@ def check_document(
         signature_problem = "not-signed" if "no signature" in str(exc) else "signature-unreadable"
     certificate = _by_pdf_hash(session, hashlib.sha256(pdf).hexdigest())
     if certificate is not None:
-        check = DocumentCheck(
-            DocumentMatch.EXACT, (), certificate, online_status(certificate), report
-        )
+        status = online_status(certificate, trust=keyring.trust)
+        check = DocumentCheck(DocumentMatch.EXACT, (), certificate, status, report)
         _record(session, channel, check.match, certificate)
         return check
 
@@ -179,7 +187,7 @@ def check_document(
         # Bytes outside the signed ranges (the signature's own padding) can change without
         # breaking anything the checks above see; still not the file we issued.
         reasons = reasons or ["differs-from-issued-file"]
-        status = online_status(certificate)
+        status = online_status(certificate, trust=keyring.trust)
         check = DocumentCheck(DocumentMatch.MODIFIED, tuple(reasons), certificate, status, report)
     _record(session, channel, check.match, certificate)
     return check

@@ -141,6 +141,13 @@ def test_rotation_keeps_old_seals_valid_and_revocation_makes_them_not_trusted(
 
     assert _api(ready_app, new["seal_url"])["status"] == "valid"
     assert runner.invoke(args=["verify", new["seal_url"]]).exit_code == 0
+    # The register's own answer agrees with the seal's (the staff view, the renewal checklist).
+    for certificate, status in ((old, "not-trusted"), (new, "valid")):
+        staff_view = ready_app.test_client().get(
+            f"/api/v1/certificates/{certificate['id']}", headers=staff.headers(Scope.ISSUE)
+        )
+        assert staff_view.status_code == 200
+        assert staff_view.get_json()["status"] == status
 
     after = _export(runner, tmp_path / "after.json")
     old_offline = _offline(runner, anchor, after, old["seal_url"])
