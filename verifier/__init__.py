@@ -36,6 +36,7 @@ from verifier import (
     wellknown,
 )
 from verifier.config import Settings, settings_of
+from verifier.db import MAX_DATABASE_ID
 from verifier.keys import uses_development_passphrase
 
 __all__ = ["Settings", "create_app", "settings_of"]
@@ -48,7 +49,7 @@ class DatabaseId(IntegerConverter):
     """``<int:...>`` bounded to a 32-bit signed integer (PostgreSQL's INTEGER)."""
 
     def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_DATABASE_ID)
         super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
 
 

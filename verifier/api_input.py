@@ -15,6 +15,7 @@ from flask import request
 from bundles.certificate import DetailValue
 from signing.errors import ClaimsError
 from signing.seal import BirthDate, CertificateType
+from verifier.db import MAX_DATABASE_ID
 from verifier.errors import ApiError
 from verifier.i18n import LANGUAGES
 from verifier.issuance import Holder, IssueRequest
@@ -155,9 +156,11 @@ def parse_issue_request(body: dict[str, Any]) -> IssueRequest:
     if (person_id is None) == (holder is None):
         raise _invalid("holder", "give either holder or person_id")
     if person_id is not None and (
-        isinstance(person_id, bool) or not isinstance(person_id, int) or person_id < 1
+        isinstance(person_id, bool)
+        or not isinstance(person_id, int)
+        or not 1 <= person_id <= MAX_DATABASE_ID
     ):
-        raise _invalid("person_id", "a positive whole number")
+        raise _invalid("person_id", f"a whole number from 1 to {MAX_DATABASE_ID}")
     details = body.get("details", {})
     if not isinstance(details, dict) or len(details) > 40:
         raise _invalid("details", "an object of at most 40 fields")

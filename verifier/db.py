@@ -16,7 +16,20 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "UTCDateTime", "engine", "init_app", "make_engine", "session", "utcnow"]
+__all__ = [
+    "MAX_DATABASE_ID",
+    "Base",
+    "UTCDateTime",
+    "engine",
+    "init_app",
+    "make_engine",
+    "session",
+    "utcnow",
+]
+
+#: The largest row id on every engine (PostgreSQL's INTEGER); a bigger id from outside names
+#: no row, and SQLite's driver cannot even bind it.
+MAX_DATABASE_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

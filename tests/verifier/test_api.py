@@ -285,6 +285,7 @@ def test_bodies_that_are_not_json_objects_are_refused(
         ({"details": {"place": ["x"] * 1000}}, "details.place"),
         ({"valid_until": "2020-01-01", "issued_on": "2021-01-01"}, "valid_until"),
         ({"person_id": 99}, "holder"),
+        ({"person_id": 2**63, "holder": None}, "person_id"),  # beyond any database integer
     ],
 )
 def test_invalid_issuance_requests_name_what_is_wrong_and_issue_nothing(
