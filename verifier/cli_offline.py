@@ -34,7 +34,7 @@ from signing.trust import (
     parse_trust_list,
 )
 from verifier.errors import ScanError
-from verifier.representation import seal_claims_json
+from verifier.representation import seal_claims_json, signature_json
 from verifier.scan import MAX_INPUT_BYTES, ScannedSeal, read_seal
 from verifier.verification import SealStatus
 
@@ -301,14 +301,7 @@ def offline_check_json(check: OfflineCheck) -> dict[str, Any]:
         "offline": True,
         "source": check.source,
         "reasons": [str(r) for r in result.reasons],
-        "signature": {
-            "valid": result.signature_valid,
-            "key_known": result.key_known,
-            "key_usable": result.key_usable,
-            "key_id": result.key_id.hex(),
-            "key_status": str(result.key.status) if result.key is not None else None,
-            "key_reason": result.key.reason if result.key is not None else None,
-        },
+        "signature": signature_json(result),
         "verification_code": result.claims.verification_code if check.genuine else None,
         "seal_claims": seal_claims_json(result.claims) if check.genuine else None,
         "register_checked": False,

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from signing.keys import KeyPurpose
-from signing.trust import TrustedKey
+from signing.trust import TrustList
 from verifier import db, transparency
 from verifier.errors import ApiError
 from verifier.instance import keyring
@@ -135,16 +135,6 @@ def leaves() -> ResponseReturnValue:
 @bp.get("/keys")
 def keys() -> ResponseReturnValue:
     """The keys that sign tree heads (JWK and PEM), to check a head's signature with."""
-    store = keyring().store
-    documents = [
-        TrustedKey(
-            key_id=info.key_id,
-            public_key=store.public_key(info.key_id),
-            not_before=info.not_before,
-            not_after=info.not_after,
-            status=info.status,
-            reason=info.reason,
-        ).to_document()
-        for info in store.keys(purpose=KeyPurpose.LOG)
-    ]
+    log_keys = TrustList.from_key_store(keyring().store, purpose=KeyPurpose.LOG)
+    documents = [key.to_document() for key in log_keys.keys]
     return _public(jsonify(keys=documents))

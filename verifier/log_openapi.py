@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from verifier.openapi_parts import error_response, json_response, ref
 from verifier.transparency import MAX_LEAVES
 
 __all__ = ["LOG_SCHEMAS", "log_paths"]
@@ -13,18 +14,6 @@ _HEX32 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _HEX = {"type": "string", "pattern": "^([0-9a-f]{2})*$"}
 _TIME = {"type": "string", "format": "date-time"}
 _COUNT = {"type": "integer", "minimum": 0}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
 
 
 def _size_parameter(name: str, description: str, *, required: bool = False) -> dict[str, Any]:
@@ -73,12 +62,12 @@ LOG_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["tree_head", "entries"],
         "properties": {
-            "tree_head": _ref("SignedTreeHead"),
+            "tree_head": ref("SignedTreeHead"),
             "entries": {
                 "type": "array",
                 "items": {
                     "allOf": [
-                        _ref("LogLeaf"),
+                        ref("LogLeaf"),
                         {
                             "type": "object",
                             "required": ["audit_path"],
@@ -91,8 +80,8 @@ LOG_SCHEMAS: dict[str, Any] = {
     },
 }
 
-_BAD_SIZE = _error("A size that is not a whole number, out of range or out of order")
-_EMPTY = _error("Nothing logged yet")
+_BAD_SIZE = error_response("A size that is not a whole number, out of range or out of order")
+_EMPTY = error_response("Nothing logged yet")
 
 
 def log_paths() -> dict[str, Any]:
@@ -105,7 +94,7 @@ def log_paths() -> dict[str, Any]:
                 "security": public,
                 "parameters": [_size_parameter("tree_size", "A size from 1 to the log's")],
                 "responses": {
-                    "200": _json(_ref("SignedTreeHead"), "The signed tree head"),
+                    "200": json_response(ref("SignedTreeHead"), "The signed tree head"),
                     "400": _BAD_SIZE,
                     "404": _EMPTY,
                 },
@@ -127,10 +116,10 @@ def log_paths() -> dict[str, Any]:
                     _size_parameter("tree_size", "Prove against this earlier tree (default: now)"),
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "allOf": [
-                                _ref("LogProofs"),
+                                ref("LogProofs"),
                                 {
                                     "type": "object",
                                     "required": ["certificate_id"],
@@ -141,7 +130,9 @@ def log_paths() -> dict[str, Any]:
                         "The leaves and their inclusion proofs",
                     ),
                     "400": _BAD_SIZE,
-                    "404": _error("No such certificate, nothing logged, or not in that tree"),
+                    "404": error_response(
+                        "No such certificate, nothing logged, or not in that tree"
+                    ),
                 },
             }
         },
@@ -156,7 +147,7 @@ def log_paths() -> dict[str, Any]:
                     _size_parameter("second", "The newer tree's size (default: now)"),
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["first", "second", "proof", "first_head", "second_head"],
@@ -164,10 +155,8 @@ def log_paths() -> dict[str, Any]:
                                 "first": _COUNT,
                                 "second": _COUNT,
                                 "proof": {"type": "array", "items": _HEX32},
-                                "first_head": {"anyOf": [_ref("SignedTreeHead"), {"type": "null"}]},
-                                "second_head": {
-                                    "anyOf": [_ref("SignedTreeHead"), {"type": "null"}]
-                                },
+                                "first_head": {"anyOf": [ref("SignedTreeHead"), {"type": "null"}]},
+                                "second_head": {"anyOf": [ref("SignedTreeHead"), {"type": "null"}]},
                             },
                         },
                         "The proof, and the signed heads of both sizes",
@@ -187,7 +176,7 @@ def log_paths() -> dict[str, Any]:
                     _size_parameter("end", "After the last (cut to the tree size)"),
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["start", "end", "tree_size", "leaves"],
@@ -198,7 +187,7 @@ def log_paths() -> dict[str, Any]:
                                 "leaves": {
                                     "type": "array",
                                     "maxItems": MAX_LEAVES,
-                                    "items": _ref("LogLeaf"),
+                                    "items": ref("LogLeaf"),
                                 },
                             },
                         },
@@ -214,7 +203,7 @@ def log_paths() -> dict[str, Any]:
                 "summary": "The public keys that sign tree heads (anyone)",
                 "security": public,
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["keys"],

@@ -20,6 +20,7 @@ from verifier.models import (
     RevocationReason,
     TrainingKind,
 )
+from verifier.openapi_parts import error_response, json_response, ref
 
 __all__ = ["openapi_document"]
 
@@ -33,21 +34,9 @@ _STATUS = {
 }
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
-
-
 _ERRORS_AUTH = {
-    "401": _error("No valid token"),
-    "403": _error("The token lacks the scope"),
+    "401": error_response("No valid token"),
+    "403": error_response("The token lacks the scope"),
 }
 
 _SCHEMAS: dict[str, Any] = {
@@ -86,7 +75,7 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["type"],
         "properties": {
             "type": {"type": "string", "enum": [str(t) for t in CertificateType]},
-            "holder": _ref("Holder"),
+            "holder": ref("Holder"),
             "person_id": {"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID},
             "details": {
                 "type": "object",
@@ -162,19 +151,19 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": _ID,
             "type": {"type": "string"},
-            "holder": _ref("PublicHolder"),
+            "holder": ref("PublicHolder"),
             "office": {"type": "string"},
             "office_name": {"type": "string"},
             "issued_on": _DATE,
             "valid_until": _NULLABLE_DATE,
             "status": _STATUS,
-            "revocation": _ref("Revocation"),
+            "revocation": ref("Revocation"),
             "superseded_by": {"type": ["string", "null"]},
         },
     },
     "Certificate": {
         "allOf": [
-            _ref("PublicCertificate"),
+            ref("PublicCertificate"),
             {
                 "type": "object",
                 "required": ["person_id", "details", "issued_at", "key_id", "seal_url"],
@@ -232,8 +221,8 @@ _SCHEMAS: dict[str, Any] = {
             },
             "verification_code": {"type": "string"},
             "seal_claims": {"type": ["object", "null"]},
-            "transparency": {"anyOf": [_ref("LogProofs"), {"type": "null"}]},
-            "certificate": {"anyOf": [_ref("PublicCertificate"), {"type": "null"}]},
+            "transparency": {"anyOf": [ref("LogProofs"), {"type": "null"}]},
+            "certificate": {"anyOf": [ref("PublicCertificate"), {"type": "null"}]},
         },
     },
     "DocumentCheck": {
@@ -243,7 +232,7 @@ _SCHEMAS: dict[str, Any] = {
             "match": {"type": "string", "enum": ["exact-match", "modified", "unknown"]},
             "reasons": {"type": "array", "items": {"type": "string"}},
             "status": {"anyOf": [_STATUS, {"type": "null"}]},
-            "certificate": {"anyOf": [_ref("PublicCertificate"), {"type": "null"}]},
+            "certificate": {"anyOf": [ref("PublicCertificate"), {"type": "null"}]},
             "signature": {"type": ["object", "null"]},
         },
     },
@@ -279,7 +268,7 @@ _SCHEMAS.update(
                 "title": _TEXT,
                 "provider": _TEXT,
                 "place": _TEXT,
-                "days": {"type": "array", "maxItems": 30, "items": _ref("TrainingDay")},
+                "days": {"type": "array", "maxItems": 30, "items": ref("TrainingDay")},
                 "assessment_result": _TEXT,
                 "hours_prescribed": {"type": "integer", "enum": [100, 200, 400, 600]},
                 "hours_attended": {"type": "integer", "minimum": 0, "maximum": 600},
@@ -385,7 +374,7 @@ _SCHEMAS.update(
                 "acknowledged_on": _NULLABLE_DATE,
                 "subject": {"type": "string"},
                 "added_by_role": {"type": "string"},
-                "files": {"type": "array", "items": _ref("StoredFile")},
+                "files": {"type": "array", "items": ref("StoredFile")},
             },
         },
         "Journey": {
@@ -393,9 +382,9 @@ _SCHEMAS.update(
             "required": ["person_id", "trainings", "appointments", "correspondence"],
             "properties": {
                 "person_id": {"type": "integer"},
-                "trainings": {"type": "array", "items": _ref("Training")},
-                "appointments": {"type": "array", "items": _ref("Appointment")},
-                "correspondence": {"type": "array", "items": _ref("Correspondence")},
+                "trainings": {"type": "array", "items": ref("Training")},
+                "appointments": {"type": "array", "items": ref("Appointment")},
+                "correspondence": {"type": "array", "items": ref("Correspondence")},
             },
         },
     }
@@ -414,12 +403,12 @@ def _id_parameter(name: str, description: str) -> dict[str, Any]:
 
 _PERSON_ID = _id_parameter("person_id", "A person of the token's office (else 404)")
 _JSON_ERRORS = {
-    "400": _error("Malformed request"),
+    "400": error_response("Malformed request"),
     **_ERRORS_AUTH,
-    "404": _error("No such person in the token's office"),
-    "413": _error("Body too large"),
-    "415": _error("Not JSON"),
-    "422": _error("A field is invalid"),
+    "404": error_response("No such person in the token's office"),
+    "413": error_response("Body too large"),
+    "415": error_response("Not JSON"),
+    "422": error_response("A field is invalid"),
 }
 
 
@@ -433,9 +422,9 @@ def _journey_paths() -> dict[str, Any]:
                 "parameters": [_PERSON_ID],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("TrainingRequest")}},
+                    "content": {"application/json": {"schema": ref("TrainingRequest")}},
                 },
-                "responses": {"201": _json(_ref("Training"), "Recorded"), **_JSON_ERRORS},
+                "responses": {"201": json_response(ref("Training"), "Recorded"), **_JSON_ERRORS},
             }
         },
         "/api/v1/persons/{person_id}/appointments": {
@@ -447,10 +436,10 @@ def _journey_paths() -> dict[str, Any]:
                 "parameters": [_PERSON_ID],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("AppointmentRequest")}},
+                    "content": {"application/json": {"schema": ref("AppointmentRequest")}},
                 },
                 "responses": {
-                    "201": _json(_ref("Appointment"), "Scheduled; convocation issued"),
+                    "201": json_response(ref("Appointment"), "Scheduled; convocation issued"),
                     **_JSON_ERRORS,
                 },
             }
@@ -472,13 +461,15 @@ def _journey_paths() -> dict[str, Any]:
                     },
                 ],
                 "responses": {
-                    "201": _json(_ref("Certificate"), "Issued from the record"),
-                    "200": _json(_ref("Certificate"), "A replay of an earlier request"),
-                    "400": _error("Malformed Idempotency-Key"),
+                    "201": json_response(ref("Certificate"), "Issued from the record"),
+                    "200": json_response(ref("Certificate"), "A replay of an earlier request"),
+                    "400": error_response("Malformed Idempotency-Key"),
                     **_ERRORS_AUTH,
-                    "404": _error("No such training in the token's office"),
-                    "409": _error("Idempotency-Key used for another request"),
-                    "422": _error("The record supports no certificate (e.g. no day attended)"),
+                    "404": error_response("No such training in the token's office"),
+                    "409": error_response("Idempotency-Key used for another request"),
+                    "422": error_response(
+                        "The record supports no certificate (e.g. no day attended)"
+                    ),
                 },
             }
         },
@@ -490,9 +481,9 @@ def _journey_paths() -> dict[str, Any]:
                 "security": [{"token": []}],
                 "parameters": [_PERSON_ID],
                 "responses": {
-                    "200": _json(_ref("Journey"), "The journey"),
+                    "200": json_response(ref("Journey"), "The journey"),
                     **_ERRORS_AUTH,
-                    "404": _error("No such person in the token's office"),
+                    "404": error_response("No such person in the token's office"),
                 },
             }
         },
@@ -506,7 +497,7 @@ _CERTIFICATE_ID_PARAMETER = {
     "schema": {"type": "string"},
 }
 
-_RATE_LIMITED = _error("Too many anonymous verifications from this address")
+_RATE_LIMITED = error_response("Too many anonymous verifications from this address")
 
 _NULLABLE_BOOL = {"type": ["boolean", "null"]}
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -579,9 +570,9 @@ def _pack_paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "200": _json(_PACK_REPORT, "The per-file report"),
-                    "400": _error("No file, not a pack, or an archive refused unopened"),
-                    "413": _error("File too large"),
+                    "200": json_response(_PACK_REPORT, "The per-file report"),
+                    "400": error_response("No file, not a pack, or an archive refused unopened"),
+                    "413": error_response("File too large"),
                     "429": _RATE_LIMITED,
                 },
             }
@@ -621,17 +612,19 @@ def openapi_document() -> dict[str, Any]:
                     ],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("IssueRequest")}},
+                        "content": {"application/json": {"schema": ref("IssueRequest")}},
                     },
                     "responses": {
-                        "201": _json(_ref("Certificate"), "Issued"),
-                        "200": _json(_ref("Certificate"), "A replay of an earlier request"),
-                        "400": _error("Malformed request"),
+                        "201": json_response(ref("Certificate"), "Issued"),
+                        "200": json_response(ref("Certificate"), "A replay of an earlier request"),
+                        "400": error_response("Malformed request"),
                         **_ERRORS_AUTH,
-                        "409": _error("Idempotency-Key used for another request"),
-                        "413": _error("Body too large"),
-                        "415": _error("Not JSON"),
-                        "422": _error("A field is invalid, or the certificate cannot be issued"),
+                        "409": error_response("Idempotency-Key used for another request"),
+                        "413": error_response("Body too large"),
+                        "415": error_response("Not JSON"),
+                        "422": error_response(
+                            "A field is invalid, or the certificate cannot be issued"
+                        ),
                     },
                 }
             },
@@ -642,9 +635,9 @@ def openapi_document() -> dict[str, Any]:
                     "security": [{"token": []}],
                     "parameters": [_CERTIFICATE_ID_PARAMETER],
                     "responses": {
-                        "200": _json(_ref("Certificate"), "The certificate"),
+                        "200": json_response(ref("Certificate"), "The certificate"),
                         **_ERRORS_AUTH,
-                        "404": _error("No such certificate"),
+                        "404": error_response("No such certificate"),
                     },
                 }
             },
@@ -660,7 +653,7 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/pdf": {"schema": {"type": "string"}}},
                         },
                         **_ERRORS_AUTH,
-                        "404": _error("No such certificate"),
+                        "404": error_response("No such certificate"),
                     },
                 }
             },
@@ -672,17 +665,17 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [_CERTIFICATE_ID_PARAMETER],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("RevokeRequest")}},
+                        "content": {"application/json": {"schema": ref("RevokeRequest")}},
                     },
                     "responses": {
-                        "200": _json(_ref("Certificate"), "Revoked"),
-                        "400": _error("Malformed request"),
+                        "200": json_response(ref("Certificate"), "Revoked"),
+                        "400": error_response("Malformed request"),
                         **_ERRORS_AUTH,
-                        "404": _error("No such certificate"),
-                        "409": _error("Already revoked"),
-                        "413": _error("Body too large"),
-                        "415": _error("Not JSON"),
-                        "422": _error("Invalid reason or text"),
+                        "404": error_response("No such certificate"),
+                        "409": error_response("Already revoked"),
+                        "413": error_response("Body too large"),
+                        "415": error_response("Not JSON"),
+                        "422": error_response("Invalid reason or text"),
                     },
                 }
             },
@@ -694,14 +687,14 @@ def openapi_document() -> dict[str, Any]:
                     "security": [{}, {"token": []}],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("VerifyRequest")}},
+                        "content": {"application/json": {"schema": ref("VerifyRequest")}},
                     },
                     "responses": {
-                        "200": _json(_ref("SealCheck"), "The verdict"),
-                        "400": _error("Malformed request"),
-                        "413": _error("Body too large"),
-                        "415": _error("Not JSON"),
-                        "422": _error("Not a seal"),
+                        "200": json_response(ref("SealCheck"), "The verdict"),
+                        "400": error_response("Malformed request"),
+                        "413": error_response("Body too large"),
+                        "415": error_response("Not JSON"),
+                        "422": error_response("Not a seal"),
                         "429": _RATE_LIMITED,
                     },
                 }
@@ -731,7 +724,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json(
+                        "200": json_response(
                             {
                                 "type": "object",
                                 "required": ["results"],
@@ -753,11 +746,11 @@ def openapi_document() -> dict[str, Any]:
                             },
                             "One result per seal, in order: a verdict or an error",
                         ),
-                        "400": _error("Malformed request"),
+                        "400": error_response("Malformed request"),
                         **_ERRORS_AUTH,
-                        "413": _error("Body too large"),
-                        "415": _error("Not JSON"),
-                        "422": _error("Not a list of 1 to 100 seals"),
+                        "413": error_response("Body too large"),
+                        "415": error_response("Not JSON"),
+                        "422": error_response("Not a list of 1 to 100 seals"),
                     },
                 }
             },
@@ -780,10 +773,10 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _json(_ref("DocumentCheck"), "The verdict"),
-                        "400": _error("No file, or an empty one"),
-                        "413": _error("File too large"),
-                        "415": _error("Not a PDF"),
+                        "200": json_response(ref("DocumentCheck"), "The verdict"),
+                        "400": error_response("No file, or an empty one"),
+                        "413": error_response("File too large"),
+                        "415": error_response("Not a PDF"),
                         "429": _RATE_LIMITED,
                     },
                 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signing.seal import SealClaims
+from signing.seal import SealClaims, SealVerification
 from verifier.instance import keyring
 from verifier.log_json import proofs_json
 from verifier.models import Certificate
@@ -94,22 +94,27 @@ def seal_claims_json(claims: SealClaims) -> dict[str, Any]:
     return _claims(claims)
 
 
+def signature_json(result: SealVerification) -> dict[str, Any]:
+    """What the seal's signature and the trust list say, online and offline alike."""
+    return {
+        "valid": result.signature_valid,
+        "key_known": result.key_known,
+        "key_usable": result.key_usable,
+        "key_id": result.key_id.hex(),
+        # The trust list's word on the key: a revoked key's reason is why the seal is
+        # "not-trusted"; null when the key is unknown.
+        "key_status": str(result.key.status) if result.key is not None else None,
+        "key_reason": result.key.reason if result.key is not None else None,
+    }
+
+
 def seal_check_json(check: SealCheck) -> dict[str, Any]:
     result = check.verification
     out: dict[str, Any] = {
         "status": str(check.status),
         "genuine": check.genuine,
         "reasons": list(check.reasons),
-        "signature": {
-            "valid": result.signature_valid,
-            "key_known": result.key_known,
-            "key_usable": result.key_usable,
-            "key_id": result.key_id.hex(),
-            # The trust list's word on the key: a revoked key's reason is why the seal is
-            # "not-trusted"; null when the key is unknown.
-            "key_status": str(result.key.status) if result.key is not None else None,
-            "key_reason": check.key_reason,
-        },
+        "signature": signature_json(result),
         "verification_code": result.claims.verification_code,
         "seal_claims": _claims(result.claims) if check.genuine else None,
         "certificate": None,

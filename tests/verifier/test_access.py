@@ -27,6 +27,12 @@ PUBLIC = {
     "api.verify_document",
     "packs_api.verify_api",
     "wellknown.trust_list",
+    # The transparency log holds no personal data (docs/transparency-log.md): anyone may audit.
+    "log_api.head",
+    "log_api.certificate_proof",
+    "log_api.consistency",
+    "log_api.leaves",
+    "log_api.keys",
 }
 
 
