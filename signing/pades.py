@@ -79,12 +79,17 @@ class KeyStoreSigner(Signer):
             cached = self._reserved.get(timestamper or self)
         if cached is not None:
             return cached
-        dummy = asyncio.run(
-            self.async_sign(
+
+        async def dummy_size() -> int:
+            # The size, not the CMS, is what the loop hands back: asyncio.run (3.11) may take
+            # the repr of its task's result on the way out, and an asn1crypto object's repr
+            # encodes it all again.
+            dummy = await self.async_sign(
                 bytes(32), "sha256", dry_run=True, use_pades=True, timestamper=timestamper
             )
-        )
-        hex_length = len(dummy.dump()) * 2
+            return len(dummy.dump())
+
+        hex_length = asyncio.run(dummy_size()) * 2
         reserved = hex_length + 2 * (hex_length // 4)
         with self._reserved_lock:
             self._reserved[timestamper or self] = reserved
