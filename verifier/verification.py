@@ -20,7 +20,7 @@ from signing.errors import PdfSignatureError
 from signing.keys import KeyStatus
 from signing.pades import PdfSignatureReport, validate_pdf
 from signing.seal import SealVerification, decode, verify
-from signing.trust import TrustList
+from signing.trust import TrustedKey, TrustList
 from verifier.keyring import Keyring
 from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
 from verifier.transparency import CertificateProofs, certificate_proofs
@@ -73,7 +73,7 @@ def online_status(
     """The register's status; a valid certificate past its end date is expired. With the
     instance's ``trust`` list, a certificate sealed by a key OFII has since revoked is not
     trusted, whatever the register says of it: the same answer as its seal gets."""
-    key = trust.get(bytes.fromhex(certificate.key_id)) if trust is not None else None
+    key = _sealing_key(certificate, trust) if trust is not None else None
     if key is not None and key.status is KeyStatus.REVOKED:
         return SealStatus.NOT_TRUSTED
     if certificate.status == CertificateStatus.REVOKED:
@@ -84,6 +84,14 @@ def online_status(
     if certificate.valid_until is not None and certificate.valid_until < day:
         return SealStatus.EXPIRED
     return SealStatus.VALID
+
+
+def _sealing_key(certificate: Certificate, trust: TrustList) -> TrustedKey | None:
+    try:
+        key_id = bytes.fromhex(certificate.key_id)
+    except ValueError:  # a row not made by issuance (imported, or a test's): no key to ask
+        return None
+    return trust.get(key_id)
 
 
 @dataclass(frozen=True)
