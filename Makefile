@@ -18,8 +18,8 @@ run: $(STAMP)  ## create the instance if needed, add demo data to an empty one, 
 	$(BIN)/sceau demo --if-empty
 	$(BIN)/sceau serve
 
-test: $(STAMP)  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), one worker per core
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
