@@ -90,21 +90,20 @@ def _links(
     entries: Sequence[Entry],
 ) -> None:
     first = {entry.number: entry.first_page for entry in entries}
+    pages = bundle.pages
+    by_page: dict[int, list[pikepdf.Object]] = {}
     for page_index, rect, number in links:
-        page = bundle.pages[page_index]
-        target = bundle.pages[first[number] - 1]
-        annotation = bundle.make_indirect(
-            pikepdf.Dictionary(
-                Type=Name.Annot,
-                Subtype=Name.Link,
-                Rect=pikepdf.Array(list(rect)),
-                Border=pikepdf.Array([0, 0, 0]),
-                Dest=pikepdf.Array([target.obj, Name.Fit]),
-            )
+        annotation = pikepdf.Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=pikepdf.Array(rect),
+            Border=pikepdf.Array([0, 0, 0]),
+            Dest=pikepdf.Array([pages[first[number] - 1].obj, Name.Fit]),
         )
-        if "/Annots" not in page.obj:
-            page.obj.Annots = pikepdf.Array()
-        page.obj.Annots.append(annotation)
+        by_page.setdefault(page_index, []).append(bundle.make_indirect(annotation))
+    for page_index, made in by_page.items():  # one /Annots array per index page
+        page = pages[page_index].obj
+        page.Annots = pikepdf.Array([*page.get("/Annots", ()), *made])
 
 
 def _outline(

@@ -53,7 +53,7 @@ _SAMPLE = "Pièce n°—p. /0123456789ag"
 
 Matrix = tuple[float, float, float, float, float, float]
 # Baked into the new MediaBox and transformation: left on the page they would apply twice.
-_DROPPED_BOXES = ("/CropBox", "/Rotate", "/TrimBox", "/BleedBox", "/ArtBox", "/UserUnit")
+_DROPPED_BOXES = frozenset(("/CropBox", "/Rotate", "/TrimBox", "/BleedBox", "/ArtBox", "/UserUnit"))
 
 
 def stamp_text(number: int, page: int, pages: int) -> str:
@@ -283,8 +283,8 @@ def fit_pages(pdf: pikepdf.Pdf, text: Callable[[int], str] | None = None) -> Non
     seen: set[tuple[int, int]] = set()
     for index, page in enumerate(pdf.pages, start=1):
         obj = page.obj
-        x0, y0, x1, y1 = page.cropbox
-        box = (float(x0), float(y0), float(x1), float(y1))
+        crop = pikepdf.Rectangle(page.cropbox)
+        box = (crop.llx, crop.lly, crop.urx, crop.ury)
         geometry = _geometry(obj, box)
         form = _as_form(pdf, page, box, seen)
         _move_annotations(obj, geometry.matrix)
@@ -302,9 +302,8 @@ def fit_pages(pdf: pikepdf.Pdf, text: Callable[[int], str] | None = None) -> Non
         obj.Resources = resources
         obj.Contents = pdf.make_stream(content)
         obj.MediaBox = pikepdf.Array([0, 0, geometry.width, geometry.height])
-        for key in _DROPPED_BOXES:
-            if key in obj:
-                del obj[key]
+        for key in _DROPPED_BOXES.intersection(obj.keys()):
+            del obj[key]
 
 
 def add_footers(
