@@ -32,3 +32,13 @@ def trusting_nss_db(root_pem: Path, folder: Path) -> str:
         check=True,
     )
     return database
+
+
+def pdfsig_report(pdf: Path, root_pem: Path, folder: Path) -> str:
+    """What ``pdfsig`` prints of ``pdf`` when it trusts ``root_pem`` (NSS database in
+    ``folder``, which must not exist yet)."""
+    pdfsig = require_tool("pdfsig", "poppler-utils")
+    database = trusting_nss_db(root_pem, folder)
+    return subprocess.run(
+        [pdfsig, "-nssdir", database, str(pdf)], capture_output=True, text=True, check=False
+    ).stdout

@@ -162,6 +162,21 @@ def keys_list(purpose: str | None, as_json: bool) -> None:
             click.echo(f"trust-list key fingerprint (pin it in offline verifiers): {fingerprint}")
 
 
+def _add_key(store: KeyStore, kind: KeyPurpose) -> tuple[KeyInfo, list[KeyInfo]]:
+    """A new active key of ``kind``, and the keys that were active before it.
+
+    The newest active trust-list key signs the next list: each key active until now endorses
+    it, so that verifiers follow it from the key they hold.
+    """
+    previous = [k for k in store.keys(purpose=kind) if k.status is KeyStatus.ACTIVE]
+    new = _new_key(store, kind)
+    if kind is KeyPurpose.TRUST_LIST:
+        publisher = trust_publisher(_settings(), store)
+        for old in previous:
+            publisher.add_endorsement(endorse(store, old.key_id, new.key_id))
+    return new, previous
+
+
 @keys_group.command("generate")
 @click.option("--purpose", type=_PURPOSES, required=True, help="What the key will sign.")
 @with_appcontext
@@ -171,15 +186,7 @@ def keys_generate(purpose: str) -> None:
     The keys already active stay active (use `rotate` to retire them in the same step).
     """
     store = _store()
-    kind = KeyPurpose(purpose)
-    vouching = [k for k in store.keys(purpose=kind) if k.status is KeyStatus.ACTIVE]
-    info = _new_key(store, kind)
-    if kind is KeyPurpose.TRUST_LIST:
-        # The newest active trust-list key signs the next list: verifiers must be able to
-        # follow it from the key they hold.
-        publisher = trust_publisher(_settings(), store)
-        for old in vouching:
-            publisher.add_endorsement(endorse(store, old.key_id, info.key_id))
+    info, _ = _add_key(store, KeyPurpose(purpose))
     published = _after_change(store, action="key.generate", key=info, details={})
     click.echo(f"generated: {_line(info)}")
     _report(published)
@@ -201,13 +208,7 @@ def keys_rotate(purpose: str) -> None:
     endorse the new one, so offline verifiers follow without being re-pinned.
     """
     store = _store()
-    kind = KeyPurpose(purpose)
-    previous = [k for k in store.keys(purpose=kind) if k.status is KeyStatus.ACTIVE]
-    new = _new_key(store, kind)
-    if kind is KeyPurpose.TRUST_LIST:
-        publisher = trust_publisher(_settings(), store)
-        for old in previous:
-            publisher.add_endorsement(endorse(store, old.key_id, new.key_id))
+    new, previous = _add_key(store, KeyPurpose(purpose))
     retired = [
         store.set_status(old.key_id, KeyStatus.RETIRED, reason="rotated") for old in previous
     ]

@@ -30,7 +30,7 @@ from bundles.errors import CertificateError
 from signing.pades import validate_pdf
 from signing.seal import CertificateType, SealClaims, verify
 from tests.bundles.conftest import Issuer
-from tests.tools import require_tool, trusting_nss_db
+from tests.tools import pdfsig_report, require_tool
 
 BASE = "https://sceau.ofii.fr"
 DPI = 150
@@ -138,13 +138,9 @@ def test_poppler_pdfsig_accepts_every_certificate(
     issuer: Issuer,
     tmp_path: Path,  # type: ignore[type-arg]
 ) -> None:
-    pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     path = tmp_path / f"{kind}.pdf"
     path.write_bytes(issued[kind][1].pdf)
-    output = subprocess.run(
-        [pdfsig, "-nssdir", database, str(path)], capture_output=True, text=True, check=False
-    ).stdout
+    output = pdfsig_report(path, issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     assert "Signature Validation: Signature is Valid." in output
     assert "Certificate Validation: Certificate is Trusted." in output
     assert "Total document signed" in output

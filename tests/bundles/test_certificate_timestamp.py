@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import subprocess
 import tempfile
 from io import BytesIO
 from pathlib import Path
@@ -29,7 +28,7 @@ from signing.pki import DevelopmentPki
 from signing.seal import CertificateType
 from signing.timestamps import InProcessTimestampClient, PyHankoTimeStamper, TimestampAuthority
 from tests.bundles.conftest import Issuer
-from tests.tools import require_tool, trusting_nss_db
+from tests.tools import pdfsig_report
 
 
 def _test_tsa() -> tuple[PyHankoTimeStamper, x509.Certificate]:
@@ -75,13 +74,9 @@ def test_a_configured_timestamper_gives_a_b_t_signature(
 def test_pdfsig_still_finds_the_b_t_signature_valid_and_trusted(
     issuer: Issuer, timestamped_pdf: bytes, tmp_path: Path
 ) -> None:
-    pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     path = tmp_path / "certificate.pdf"
     path.write_bytes(timestamped_pdf)
-    output = subprocess.run(
-        [pdfsig, "-nssdir", database, str(path)], capture_output=True, text=True, check=False
-    ).stdout
+    output = pdfsig_report(path, issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
     assert "Signature Validation: Signature is Valid." in output, output
     assert "Certificate Validation: Certificate is Trusted." in output, output
 

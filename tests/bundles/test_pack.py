@@ -24,7 +24,7 @@ from bundles.timeline import TimelineEvent, render_timeline
 from tests.bundles.conftest import Issuer
 from tests.bundles.pack_helpers import OpensslTsa, demo_request
 from tests.bundles.test_certificate_timestamp import _test_tsa
-from tests.tools import require_tool, trusting_nss_db
+from tests.tools import pdfsig_report, require_tool
 
 
 @dataclass(frozen=True)
@@ -169,14 +169,9 @@ def test_openssl_verifies_the_timestamp(built: Built) -> None:
 def test_pdfsig_accepts_the_signatures(
     built: Built, issuer: Issuer, tmp_path: Path, name: str
 ) -> None:
-    pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = trusting_nss_db(issuer.pki_folder / "root-ca.pem", tmp_path / "nss")
-    output = subprocess.run(
-        [pdfsig, "-nssdir", database, str(built.folder / "data" / name)],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    output = pdfsig_report(
+        built.folder / "data" / name, issuer.pki_folder / "root-ca.pem", tmp_path / "nss"
+    )
     assert "Signature Validation: Signature is Valid." in output
     assert "Certificate Validation: Certificate is Trusted." in output
     assert "Total document signed" in output

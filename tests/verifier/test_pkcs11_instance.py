@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pkcs11
@@ -26,7 +25,7 @@ from signing.keys import KeyPurpose, Pkcs11KeyStore
 from signing.pades import validate_pdf
 from signing.seal import decode
 from tests.softhsm import SoftHsm, SoftToken
-from tests.tools import require_tool, trusting_nss_db
+from tests.tools import pdfsig_report
 from tests.verifier.conftest import Staff, issue_body
 from verifier import Settings, create_app
 from verifier.config import ConfigError
@@ -218,14 +217,10 @@ def test_issue_seal_sign_and_timestamp_with_every_key_in_the_token(
 def test_pdfsig_accepts_the_signature_made_in_the_token(
     settings: Settings, issued: tuple[dict[str, str], bytes], tmp_path: Path
 ) -> None:
-    pdfsig = require_tool("pdfsig", "poppler-utils")
     _, pdf = issued
-    database = trusting_nss_db(settings.pki_path / "root-ca.pem", tmp_path / "nss")
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
-    output = subprocess.run(
-        [pdfsig, "-nssdir", database, str(path)], capture_output=True, text=True, check=False
-    ).stdout
+    output = pdfsig_report(path, settings.pki_path / "root-ca.pem", tmp_path / "nss")
     assert "Signature Validation: Signature is Valid." in output, output
     assert "Certificate Validation: Certificate is Trusted." in output, output
 

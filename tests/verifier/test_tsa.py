@@ -25,7 +25,7 @@ from signing.timestamps import (
     verify_token,
 )
 from signing.timestamps._asn1 import TimeStampResp
-from tests.tools import require_tool, trusting_nss_db
+from tests.tools import pdfsig_report, require_tool
 from tests.verifier.conftest import Staff, issue_body
 from verifier import Settings, create_app, security, tsa
 from verifier.instance import keyring
@@ -202,14 +202,7 @@ def test_a_certificate_issued_by_the_service_is_b_t_and_pdfsig_accepts_it(
     assert report.bottom_line
     assert report.timestamped
 
-    pdfsig = require_tool("pdfsig", "poppler-utils")
-    database = trusting_nss_db(settings.pki_path / "root-ca.pem", tmp_path / "nss")
     (tmp_path / "c.pdf").write_bytes(pdf)
-    output = subprocess.run(
-        [pdfsig, "-nssdir", database, str(tmp_path / "c.pdf")],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    output = pdfsig_report(tmp_path / "c.pdf", settings.pki_path / "root-ca.pem", tmp_path / "nss")
     assert "Signature Validation: Signature is Valid." in output, output
     assert "Certificate Validation: Certificate is Trusted." in output, output
