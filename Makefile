@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean catalogs static
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Sceau needs Python 3.11 or newer")'
@@ -13,12 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(STAMP)  ## create the instance if needed, add demo data to an empty one, then serve on http://127.0.0.1:8000
+catalogs: $(STAMP)  ## compile the message catalogues (verifier/translations/*/LC_MESSAGES/messages.po -> .mo)
+	$(BIN)/pybabel compile --statistics -d verifier/translations
+
+static:  ## the browser's QR decoder (npm, pinned in package-lock.json) into verifier/static/vendor
+	@true
+
+run: $(STAMP) catalogs static  ## create the instance if needed, add demo data to an empty one, then serve on http://127.0.0.1:8000
 	$(BIN)/sceau init
 	$(BIN)/sceau demo --if-empty
 	$(BIN)/sceau serve
 
-test: $(STAMP)  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), one worker per core
+test: $(STAMP) catalogs static  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), one worker per core
 	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)

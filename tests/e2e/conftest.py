@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from verifier import Settings, create_app, db
@@ -29,6 +30,9 @@ class Server:
     base_url: str
     tokens: dict[Scope, str]
     process: subprocess.Popen[bytes]
+    # An application on the server's database and instance, to make rows (accounts, persons)
+    # as the tests of tests/verifier do; its engine is disposed after each use.
+    app: Flask
 
     def auth(self, scope: Scope) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[scope]}"}
@@ -101,7 +105,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     )
     try:
         _wait_until_up(base_url, process)
-        yield Server(base_url, tokens, process)
+        yield Server(base_url, tokens, process, app)
     finally:
         process.terminate()
         try:
@@ -110,3 +114,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
             process.kill()
             process.wait()
         log.close()
+
+
+# The browser fixtures of tests/e2e/browser.py, for every e2e test module.
+from tests.e2e.browser import browser_page, chromium, playwright  # noqa: E402, F401
