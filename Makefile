@@ -17,7 +17,18 @@ catalogs: $(STAMP)  ## compile the message catalogues (verifier/translations/*/L
 	$(BIN)/pybabel compile --statistics -d verifier/translations
 
 static:  ## the browser's QR decoder (npm, pinned in package-lock.json) into verifier/static/vendor
-	@true
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "static: no npm here; keeping the committed verifier/static/vendor/jsQR.js (VERSIONS.txt says which)"; \
+	elif ! npm ci --ignore-scripts --no-audit --no-fund --silent; then \
+	  echo "static: npm ci failed (offline?); keeping the committed verifier/static/vendor/jsQR.js"; \
+	else \
+	  mkdir -p verifier/static/vendor && \
+	  cp node_modules/jsqr/dist/jsQR.js verifier/static/vendor/jsQR.js && \
+	  cp node_modules/jsqr/LICENSE verifier/static/vendor/jsQR.LICENSE.txt && \
+	  node -e 'const fs = require("fs"), { createHash } = require("crypto"); const lock = JSON.parse(fs.readFileSync("package-lock.json")); const file = fs.readFileSync("verifier/static/vendor/jsQR.js"); console.log("# Written by make static from package-lock.json (npm ci); do not edit by hand.\n# package version file sha256\njsqr " + lock.packages["node_modules/jsqr"].version + " jsQR.js " + createHash("sha256").update(file).digest("hex"))' \
+	    > verifier/static/vendor/VERSIONS.txt && \
+	  echo "static: verifier/static/vendor/jsQR.js is jsqr $$(grep -o '^jsqr [^ ]*' verifier/static/vendor/VERSIONS.txt | cut -d' ' -f2) from package-lock.json"; \
+	fi
 
 run: $(STAMP) catalogs static  ## create the instance if needed, add demo data to an empty one, then serve on http://127.0.0.1:8000
 	$(BIN)/sceau init
