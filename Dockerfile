@@ -20,7 +20,11 @@ COPY bundles ./bundles
 COPY verifier ./verifier
 # Templates live at the top level (ARCHITECTURE.md); SCEAU_TEMPLATES points the app at them.
 COPY templates ./templates
-RUN pip install --no-compile . && mkdir -p /srv/instance && chown sceau:sceau /srv/instance
+# The message catalogues are compiled (.po -> .mo) before the install copies them as package
+# data; the browser's QR decoder is the committed build of verifier/static/vendor (make static).
+RUN pip install --no-compile "babel>=2.16,<3" \
+    && pybabel compile -d verifier/translations \
+    && pip install --no-compile . && mkdir -p /srv/instance && chown sceau:sceau /srv/instance
 
 USER sceau
 VOLUME ["/srv/instance"]

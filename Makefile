@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean catalogs static
+.PHONY: run test lint bench clean catalogs messages static
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Sceau needs Python 3.11 or newer")'
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 catalogs: $(STAMP)  ## compile the message catalogues (verifier/translations/*/LC_MESSAGES/messages.po -> .mo)
 	$(BIN)/pybabel compile --statistics -d verifier/translations
+
+messages: $(STAMP)  ## the messages the code and templates name, as a template for translators (build/messages.pot)
+	$(BIN)/pybabel extract -F babel.cfg -k translate -k translated -k t -o build/messages.pot .
 
 static:  ## the browser's QR decoder (npm, pinned in package-lock.json) into verifier/static/vendor
 	@if ! command -v npm >/dev/null 2>&1; then \

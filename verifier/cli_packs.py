@@ -16,9 +16,9 @@ from flask.cli import with_appcontext
 
 from verifier import db
 from verifier.deadlines import PARIS, PROCEDURES
+from verifier.i18n import translated
 from verifier.instance import blob_store, keyring
 from verifier.models import Person
-from verifier.pack_messages import pack_text
 from verifier.packs import (
     PURPOSES,
     PackInputError,
@@ -105,11 +105,11 @@ def bundle_command(
         )
         build = create_build(session, person, None, order)
     except PackInputError as exc:
-        raise click.UsageError(pack_text(exc.code, lang="en")) from None
+        raise click.UsageError(translated(exc.code, lang="en")) from None
     session.commit()
     for slot in build.missing.split():
         click.echo(
-            pack_text("slot-missing", lang="en", slot=pack_text(f"slot-{slot}", lang="en")),
+            translated("slot-missing", lang="en", slot=translated(f"slot-{slot}", lang="en")),
             err=True,
         )
     terminal = sys.stderr.isatty()

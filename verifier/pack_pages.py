@@ -50,10 +50,10 @@ from verifier.accounts import require_role
 from verifier.blobs import BlobNotFound
 from verifier.config import settings_of
 from verifier.deadlines import PARIS, PROCEDURES, Deadline, deadline
+from verifier.i18n import translated
 from verifier.instance import blob_store, keyring
 from verifier.limits import anonymous_verification
 from verifier.models import MandateScope, PackBuild, Person, Role, StoredFile, User
-from verifier.pack_messages import pack_text
 from verifier.packs import (
     SLOTS,
     PackInputError,
@@ -184,9 +184,9 @@ def _build_view(door: Door, build: PackBuild) -> BuildView:
     status = effective_status(build)
     return BuildView(
         id=build.id,
-        purpose=pack_text(f"packs-purpose-{build.purpose}"),
+        purpose=translated(f"packs-purpose-{build.purpose}"),
         status=status,
-        status_words=pack_text(f"packs-status-{status}"),
+        status_words=translated(f"packs-status-{status}"),
         done=build.done,
         total=build.total,
         created=format_moment(build.created_at),
@@ -200,7 +200,7 @@ def _checklist_view(checklist: Checklist) -> list[dict[str, str]]:
         {
             "key": line.key,
             "status": line.status,
-            "status_words": pack_text(f"renewal-status-{line.status}"),
+            "status_words": translated(f"renewal-status-{line.status}"),
             "text": line.text(),
             "source": line.source,
         }
@@ -222,7 +222,7 @@ def _form_page(
     chosen = set((form or {}).get("piece", [])) or set(checklist.evidence)
     page = render_template(
         "packs/form.html",
-        t=pack_text,
+        t=translated,
         door=door,
         person=door.person,
         certificates=certificates,
@@ -309,7 +309,7 @@ def _post(session: Session, door: Door) -> ResponseReturnValue:
         build = create_build(session, door.person, door.user, order)
     except PackInputError as exc:
         session.rollback()
-        return _form_page(session, door, form=form, error=pack_text(exc.code), status=400)
+        return _form_page(session, door, form=form, error=translated(exc.code), status=400)
     except UploadRefused as refused:
         session.rollback()
         return _form_page(
@@ -327,7 +327,7 @@ def _build_page(session: Session, door: Door, build_id: int) -> ResponseReturnVa
     build = _build_of(session, door, build_id)
     view = _build_view(door, build)
     found = build_deadline(build)
-    missing = [pack_text(f"slot-{slot}") for slot in build.missing.split()]
+    missing = [translated(f"slot-{slot}") for slot in build.missing.split()]
     checklist = (
         _checklist_view(renewal_checklist(session, door.person))
         if build.purpose == "renewal"
@@ -335,7 +335,7 @@ def _build_page(session: Session, door: Door, build_id: int) -> ResponseReturnVa
     )
     return render_template(
         "packs/build.html",
-        t=pack_text,
+        t=translated,
         door=door,
         person=door.person,
         build=view,
@@ -496,7 +496,7 @@ def _check_upload() -> PackReport:
 
 @bp.get("/packs/verify")
 def verify_form() -> ResponseReturnValue:
-    return render_template("packs/verify.html", t=pack_text, report=None, error=None)
+    return render_template("packs/verify.html", t=translated, report=None, error=None)
 
 
 @bp.post("/packs/verify")
@@ -507,12 +507,12 @@ def verify_upload() -> ResponseReturnValue:
     except _Refusal as refusal:
         page = render_template(
             "packs/verify.html",
-            t=pack_text,
+            t=translated,
             report=None,
-            error=pack_text(refusal.code, **refusal.params),
+            error=translated(refusal.code, **refusal.params),
         )
         return make_response(page, refusal.status)
-    return render_template("packs/verify.html", t=pack_text, report=report, error=None)
+    return render_template("packs/verify.html", t=translated, report=report, error=None)
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -552,7 +552,7 @@ def verify_api() -> ResponseReturnValue:
     try:
         report = _check_upload()
     except _Refusal as refusal:
-        body = {"error": refusal.code, "message": pack_text(refusal.code, **refusal.params)}
+        body = {"error": refusal.code, "message": translated(refusal.code, **refusal.params)}
         response: Response = jsonify(body)
         response.status_code = refusal.status
         return response

@@ -41,6 +41,7 @@ from verifier import db
 from verifier.blobs import BlobNotFound, BlobStore
 from verifier.db import utcnow
 from verifier.deadlines import PROCEDURES, Deadline, deadline
+from verifier.i18n import translated
 from verifier.keyring import Keyring
 from verifier.models import (
     Certificate,
@@ -50,7 +51,6 @@ from verifier.models import (
     StoredFile,
     User,
 )
-from verifier.pack_messages import pack_text
 from verifier.renewal import renewal_checklist
 from verifier.timeline import build_timeline, render_pdf
 
@@ -271,8 +271,8 @@ def assemble_request(
     front: list[str] = []
     if build.purpose == "appeal":
         for slot in build.missing.split():
-            name = pack_text(f"slot-{slot}", lang="fr")
-            front.append(pack_text("slot-missing", lang="fr", slot=name))
+            name = translated(f"slot-{slot}", lang="fr")
+            front.append(translated("slot-missing", lang="fr", slot=name))
         if found is not None:
             front.extend(found.lines_fr())
     else:

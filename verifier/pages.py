@@ -40,12 +40,11 @@ from verifier.access import record_access
 from verifier.accounts import signed_in_user
 from verifier.config import settings_of
 from verifier.errors import ApiError, prefers_json
-from verifier.i18n import current_language, gettext
+from verifier.i18n import current_language, gettext, has_message
 from verifier.instance import keyring
 from verifier.limits import anonymous_verification
 from verifier.log_view import log_view
 from verifier.models import Certificate, Office, Role, VerificationChannel
-from verifier.page_messages import PAGE_MESSAGES
 from verifier.representation import seal_check_json
 from verifier.verification import (
     DocumentCheck,
@@ -163,7 +162,7 @@ def _status_verdict(
         tone=_STATUS_TONES[status],
         title=gettext(f"{key}-title"),
         text=gettext(f"{key}-text", **params),
-        action=gettext(action) if action in PAGE_MESSAGES else None,
+        action=gettext(action) if has_message(action) else None,
     )
 
 

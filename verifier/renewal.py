@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from signing.seal import CertificateType
 from verifier.deadlines import PARIS
+from verifier.i18n import translated
 from verifier.instance import keyring
 from verifier.models import (
     Appointment,
@@ -33,7 +34,6 @@ from verifier.models import (
     Training,
     TrainingKind,
 )
-from verifier.pack_messages import pack_text
 from verifier.verification import SealStatus, online_status
 
 __all__ = [
@@ -87,7 +87,7 @@ class Line:
 
     def text(self, lang: str | None = None) -> str:
         """The line in words: what is there, or what is missing."""
-        return pack_text(
+        return translated(
             f"renewal-{self.key}-{self.status}{self.variant}", lang=lang, **self.params
         )
 
@@ -114,7 +114,7 @@ class Checklist:
     def front_matter(self) -> tuple[str, ...]:
         """The cover's lines, in French (the prefecture reads French), sources included."""
         return tuple(
-            f"[{pack_text(f'renewal-status-{line.status}', lang='fr')}] "
+            f"[{translated(f'renewal-status-{line.status}', lang='fr')}] "
             f"{line.text('fr')} — {line.source}"
             for line in self.lines
         )
