@@ -235,6 +235,29 @@ MATRIX: dict[tuple[str, str], Entry] = {
         _certificate_of_person("/agent/persons/{person}/certificates/{certificate}/pdf"),
         owned=True,
     ),
+    # The back office on the web (verifier/issue_pages.py): issue and revoke.
+    ("issue.issue_form", "GET"): Entry(
+        _roles(Role.OFII_AGENT), _person("/agent/persons/{person}/issue"), owned=True
+    ),
+    ("issue.issue_post", "POST"): Entry(
+        _roles(Role.OFII_AGENT), _person("/agent/persons/{person}/issue"), owned=True
+    ),
+    ("issue.seal_page", "GET"): Entry(
+        _roles(Role.OFII_AGENT),
+        _certificate_of_person("/agent/persons/{person}/certificates/{certificate}/seal"),
+        owned=True,
+    ),
+    ("issue.revoke_form", "GET"): Entry(
+        _roles(Role.OFII_AGENT),
+        _certificate_of_person("/agent/persons/{person}/certificates/{certificate}/revoke"),
+        owned=True,
+    ),
+    # Without a reason or the confirmation: refused in the page (400), nothing revoked.
+    ("issue.revoke_post", "POST"): Entry(
+        _roles(Role.OFII_AGENT),
+        _certificate_of_person("/agent/persons/{person}/certificates/{certificate}/revoke"),
+        owned=True,
+    ),
     ("onboarding.new_person", "GET"): Entry(_roles(Role.OFII_AGENT), _fixed("/agent/persons/new")),
     ("onboarding.new_person", "POST"): Entry(
         _roles(Role.OFII_AGENT), _fixed("/agent/persons/new", action="create")
