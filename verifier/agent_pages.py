@@ -4,9 +4,9 @@ An OFII agent searches the persons of *their* office only, and opening a file as
 access rule (``may_open_file``: the agent's office must hold the file), so an id of another
 office's person answers 404 like an unknown one. Every opening is recorded for the migrant.
 
-A prefecture agent does not browse files: their page only takes a seal URL (pasted from a
-scan) to the public seal page, where being signed in adds the certificate's status history
-(verifier/pages.py).
+A prefecture agent does not browse files: their page only takes a seal URL (from the camera
+scanner, a keyboard-wedge reader, or pasted) to the public seal page, where being signed in
+adds the certificate's status history (verifier/pages.py).
 
 The creation of persons and their activation letters live in verifier/onboarding_pages.py.
 """
@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 
 from signing.errors import ClaimsError, SealFormatError
-from signing.seal import SEAL_PATH, decode, normalize_name
+from signing.seal import normalize_name
 from verifier import db
 from verifier.access import record_access
 from verifier.accounts import require_role
@@ -34,6 +34,8 @@ from verifier.portal_pages import (
     open_file,
     pdf_response,
 )
+from verifier.security import allow_camera
+from verifier.wedge import scanned_seal_path
 
 __all__ = ["bp"]
 
@@ -132,23 +134,23 @@ def certificate_pdf(person_id: int, certificate_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/prefecture")
+@allow_camera
 @require_role(Role.PREFECTURE_AGENT)
 def prefecture() -> ResponseReturnValue:
     return render_template("agent/prefecture.html", error=None, seal="")
 
 
 @bp.post("/prefecture")
+@allow_camera
 @require_role(Role.PREFECTURE_AGENT)
 def prefecture_check() -> ResponseReturnValue:
-    """Take a pasted seal URL (or bare payload) to *this* site's seal page: only the payload
+    """Take a scanned or pasted seal URL (camera, keyboard-wedge reader, even one typing
+    through an AZERTY layout: verifier/wedge.py) to *this* site's seal page: only the payload
     is kept, so a URL naming another host cannot turn this into an open redirect."""
-    text = request.form.get("seal", "").strip()[:2000]
+    text = request.form.get("seal", "")
     try:
-        payload = decode(text).payload
+        return redirect(scanned_seal_path(text), 303)
     except SealFormatError:
-        page = render_template(
-            "agent/prefecture.html", error=gettext("prefecture-error-seal"), seal=text
-        )
+        error = gettext("scanner-error-seal")
+        page = render_template("agent/prefecture.html", error=error, seal=text.strip()[:2000])
         return page, 400
-    # The path a QR code carries (``/V/``), on this site.
-    return redirect(f"{SEAL_PATH}{payload}", 303)

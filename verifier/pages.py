@@ -27,6 +27,7 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
 )
@@ -46,6 +47,7 @@ from verifier.limits import anonymous_verification
 from verifier.log_view import log_view
 from verifier.models import Certificate, Office, Role, VerificationChannel
 from verifier.representation import seal_check_json
+from verifier.security import allow_camera
 from verifier.verification import (
     DocumentCheck,
     DocumentMatch,
@@ -55,6 +57,7 @@ from verifier.verification import (
     check_document,
     check_seal,
 )
+from verifier.wedge import scanned_seal_path
 
 __all__ = ["bp"]
 
@@ -265,8 +268,24 @@ def _page_headers(response: Response) -> Response:
 
 
 @bp.get("/")
+@allow_camera
 def home() -> ResponseReturnValue:
-    return render_template("home.html")
+    """Scan (camera or barcode reader) or upload to verify; sign in for staff."""
+    return render_template("home.html", error=None, seal="")
+
+
+@bp.post("/scan")
+@allow_camera
+def scan_check() -> ResponseReturnValue:
+    """The home page's scanner form: the scanned text to this site's seal page, as the
+    prefecture page does (verifier/wedge.py), for anyone. Nothing is checked here, so no rate
+    limit: the seal page it redirects to counts the verification."""
+    text = request.form.get("seal", "")
+    try:
+        return redirect(scanned_seal_path(text), 303)
+    except SealFormatError:
+        error = gettext("scanner-error-seal")
+        return render_template("home.html", error=error, seal=text.strip()[:2000]), 400
 
 
 @bp.get("/V/<path:payload>")
