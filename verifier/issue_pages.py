@@ -389,7 +389,9 @@ def revoke_post(person_id: int, certificate_id: str) -> ResponseReturnValue:
         reason, text = parse_revocation({"reason": form["reason"], "text": form["text"]})
     except ApiError as error:
         field = error.field or "reason"
-        label = gettext("issue-revoke-reason" if field == "reason" else "issue-revoke-text")
+        label = (
+            gettext("issue-revoke-reason") if field == "reason" else gettext("issue-revoke-text")
+        )
         return _revoke_page(
             person,
             certificate,

@@ -276,6 +276,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # The administrator: accounts, not files.
     ("admin.users", "GET"): Entry(_roles(Role.ADMINISTRATOR), _fixed("/admin")),
     ("admin.disable", "POST"): Entry(_roles(Role.ADMINISTRATOR), _disable_user),
+    ("admin.keys", "GET"): Entry(_roles(Role.ADMINISTRATOR), _fixed("/admin/keys")),
+    ("admin.audit_log", "GET"): Entry(_roles(Role.ADMINISTRATOR), _fixed("/admin/audit")),
     # The API: tokens only (tests/verifier/test_access.py walks tokens and scopes).
     ("api.issue_certificate", "POST"): Entry(TOKEN, _fixed("/api/v1/certificates")),
     ("api.read_certificate", "GET"): Entry(
