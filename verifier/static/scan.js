@@ -14,9 +14,10 @@
 (function () {
   "use strict";
 
-  // A seal URL as signing/seal/_text.py writes it: http(s)://HOST/V/BASE32, any case, a
-  // trailing slash tolerated. A payload is well over 16 characters (a signature alone is 103).
-  const SEAL_URL = /^https?:\/\/[a-z0-9.:-]+\/v\/[a-z2-7]{16,}\/?$/i;
+  // A seal URL as signing/seal/_text.py writes it: http(s)://BASE/V/BASE32 (the base may have
+  // a path, in letters, digits and -./:), any case, a trailing slash tolerated. A payload is
+  // well over 16 characters (its signature alone is 103).
+  const SEAL_URL = /^https?:\/\/[a-z0-9.:\/-]+\/v\/[a-z2-7]{16,}\/?$/i;
   // Five frames a second: a code held up is read at once, and a laptop's fan stays quiet.
   const INTERVAL_MS = 200;
   // Frames larger than this on their long side are scaled down before jsQR reads them.
@@ -127,7 +128,11 @@
       try {
         texts = await readFrame();
       } catch (error) {
-        texts = []; // a frame the detector choked on: the next one will do
+        texts = []; // a frame that could not be read: the next one will do
+        if (detector !== null && typeof window.jsQR === "function") {
+          detector = null; // a BarcodeDetector that throws is not trusted again: jsQR takes over
+          block.setAttribute("data-decoder", "jsqr");
+        }
       }
       if (stream === null) {
         return; // stopped while this frame was being read
