@@ -10,6 +10,14 @@ A lawyer's opening of the form, each build and each download are recorded (FileA
 The build page refreshes itself with ``<meta http-equiv="refresh">`` while the build runs: no
 JavaScript (the Content-Security-Policy allows none inline, and none is needed).
 
+The order of the pieces is the pack's numbering (PJ1, PJ2...). The form sends the chosen
+``piece`` values and, for each piece, a position ``order-<ref>``: pieces are sorted by
+position (then in the order sent), pieces without one come after. Without script the agent
+types the numbers; verifier/static/reorder.js turns the chosen pieces into a list reordered by
+drag and drop or by Move up / Move down buttons, and writes the positions into the same
+fields, so the server has one rule for both. The nearest running appeal deadline of the file
+stays in view at the top of the builder (verifier/lawyer_pages.py).
+
 ``/packs/verify`` and ``POST /api/v1/packs/verify`` are public and rate-limited like every
 anonymous verification. An uploaded archive is hostile until checked: before ``verify_pack``
 opens it, :func:`screen_archive` refuses member names that climb out (``../``, absolute,
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from io import BytesIO
@@ -52,9 +61,11 @@ from verifier.config import settings_of
 from verifier.deadlines import PARIS, PROCEDURES, Deadline, deadline
 from verifier.i18n import translated
 from verifier.instance import blob_store, keyring
+from verifier.lawyer_pages import DeadlineBox, deadline_box, running_deadlines
 from verifier.limits import anonymous_verification
 from verifier.models import MandateScope, PackBuild, Person, Role, StoredFile, User
 from verifier.packs import (
+    MAX_PIECES,
     SLOTS,
     PackInputError,
     PackOrder,
@@ -77,7 +88,16 @@ from verifier.portal_pages import (
 from verifier.renewal import Checklist, renewal_checklist
 from verifier.uploads import UploadRefused, refusal_message, store_upload, take_in_uploads
 
-__all__ = ["MAX_MEMBERS", "ArchiveRefused", "bp", "bp_api", "report_json", "screen_archive"]
+__all__ = [
+    "MAX_MEMBERS",
+    "MAX_POSITION",
+    "ArchiveRefused",
+    "bp",
+    "bp_api",
+    "ordered_pieces",
+    "report_json",
+    "screen_archive",
+]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +107,7 @@ bp_api = Blueprint("packs_api", __name__, url_prefix="/api/v1")
 
 MAX_MEMBERS = 5000
 _REFRESH_SECONDS = 2
+MAX_POSITION = 10_000
 
 
 # ----------------------------------------------------------------------------- doors
@@ -208,6 +229,28 @@ def _checklist_view(checklist: Checklist) -> list[dict[str, str]]:
     ]
 
 
+def ordered_pieces(pieces: Sequence[str], positions: Mapping[str, str]) -> list[str]:
+    """The chosen pieces in the pack's order: by their position field (1 to MAX_POSITION),
+    ties and pieces without a position in the order sent; a piece named twice counts once.
+    A position that is not a whole number in range is refused (PackInputError)."""
+    keyed: list[tuple[tuple[int, int, int], str]] = []
+    for index, ref in enumerate(dict.fromkeys(p.strip() for p in pieces if p.strip())):
+        text = positions.get(ref, "").strip()
+        if not text:
+            keyed.append(((1, 0, index), ref))
+            continue
+        if not (text.isdigit() and len(text) <= 5 and 1 <= int(text) <= MAX_POSITION):
+            raise PackInputError("packs-error-order")
+        keyed.append(((0, int(text), index), ref))
+    return [ref for _, ref in sorted(keyed)]
+
+
+def _positions(refs: Sequence[str], chosen_order: Sequence[str]) -> dict[str, int]:
+    """Where each piece stands: the chosen ones first, in their order, then the others."""
+    rest = [ref for ref in refs if ref not in set(chosen_order)]
+    return {ref: index for index, ref in enumerate([*chosen_order, *rest], start=1)}
+
+
 def _form_page(
     session: Session,
     door: Door,
@@ -219,7 +262,22 @@ def _form_page(
 ) -> ResponseReturnValue:
     certificates, files = person_pieces(session, door.person)
     checklist = renewal_checklist(session, door.person)
-    chosen = set((form or {}).get("piece", [])) or set(checklist.evidence)
+    refs = [f"certificate:{c.id}" for c in certificates] + [f"file:{f.id}" for f in files]
+    sent = (form or {}).get("piece", [])
+    try:
+        chosen_order = ordered_pieces(sent, (form or {}).get("order", {}))
+    except PackInputError:  # the page says so; the pieces keep the order they were sent in
+        chosen_order = list(dict.fromkeys(sent))
+    if not chosen_order:
+        evidence = set(checklist.evidence)
+        chosen_order = [ref for ref in refs if ref in evidence]
+    chosen = set(chosen_order)
+    nearest = running_deadlines(session, [door.person.id]).get(door.person.id)
+    box: DeadlineBox | None = None
+    if found is not None:
+        box = deadline_box(found)
+    elif nearest is not None:
+        box = deadline_box(nearest)
     page = render_template(
         "packs/form.html",
         t=translated,
@@ -228,6 +286,8 @@ def _form_page(
         certificates=certificates,
         files=files,
         chosen=chosen,
+        positions=_positions(refs, [ref for ref in chosen_order if ref in set(refs)]),
+        deadline_box=box,
         checklist=_checklist_view(checklist),
         procedures=list(PROCEDURES.values()),
         slots=SLOTS,
@@ -243,7 +303,12 @@ def _form_page(
 def _read_form() -> dict[str, Any]:
     return {
         "purpose": request.form.get("purpose", ""),
-        "piece": request.form.getlist("piece"),
+        "piece": request.form.getlist("piece")[: MAX_PIECES + 1],
+        "order": {
+            key.removeprefix("order-"): value[:10]
+            for key, value in request.form.items()
+            if key.startswith("order-") and len(key) <= 60
+        },
         "addressee": " ".join(request.form.get("addressee", "").split()),
         "procedure": request.form.get("procedure", ""),
         "notified_at": request.form.get("notified_at", "").strip(),
@@ -285,7 +350,9 @@ def _post(session: Session, door: Door) -> ResponseReturnValue:
         found = deadline(procedure, notified) if procedure and notified else None
         if form["action"] == "preview":
             return _form_page(session, door, form=form, found=found)
-        pieces = tuple(PieceRef.parse(text) for text in form["piece"])
+        pieces = tuple(
+            PieceRef.parse(text) for text in ordered_pieces(form["piece"], form["order"])
+        )
         uploads = _slot_uploads() if purpose == "appeal" else []
         # Everything is checked before anything is stored: the order's fields (slots named,
         # their files not stored yet), the pieces against this file, then every upload.

@@ -175,6 +175,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("pages.seal", "GET"): Entry(PUBLIC, _seal),
     ("pages.upload_form", "GET"): Entry(PUBLIC, _fixed("/verifier")),
     ("pages.upload_check", "POST"): Entry(PUBLIC, _fixed("/verifier")),
+    ("pages.scan_check", "POST"): Entry(PUBLIC, _fixed("/scan", seal="nothing")),
     ("api.openapi", "GET"): Entry(PUBLIC, _fixed("/api/v1/openapi.json")),
     ("api.verify_seal", "POST"): Entry(PUBLIC, _fixed("/api/v1/verify")),
     ("api.verify_document", "POST"): Entry(PUBLIC, _fixed("/api/v1/verify/document")),

@@ -5,6 +5,7 @@ The helpers at the top are shared by test_mandates.py, test_prefecture.py and te
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, timedelta
 
@@ -230,3 +231,29 @@ def test_home_shows_recorded_appointments_with_their_status(ready_app: Flask) ->
     page = client.get("/my?lang=en").get_data(as_text=True)
     assert "OFII, Paris 11e" in page
     assert "missed" in page
+
+
+def test_every_part_of_the_portal_is_one_link_away(ready_app: Flask) -> None:
+    """Issue 9: certificates, appointments, timeline, correspondence (upload), lawyers with
+    access and who opened the file, the pack builder with the renewal checklist."""
+    client, _ = signed_in(ready_app, Role.MIGRANT)
+    home = client.get("/my").get_data(as_text=True)
+    nav = home.split('<nav aria-label="', 2)[-1].split("</nav>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    for wanted in (
+        "/my#certificates-heading",
+        "/my#appointments-heading",
+        "/my/timeline",
+        "/my/correspondence",
+        "/my/mandates",
+        "/my/accesses",
+        "/my/packs",
+    ):
+        assert wanted in links, links
+    assert 'id="certificates-heading"' in home
+    assert 'id="appointments-heading"' in home
+    for path in links:
+        assert client.get(path.split("#", 1)[0]).status_code == 200, path
+    packs = client.get("/my/packs").get_data(as_text=True)
+    assert "data-checklist" in packs
+    assert 'href="/my"' in packs  # the builder keeps the portal's links
