@@ -297,6 +297,7 @@ def _public(audit: Audit, browser: Browser, site: Site, language: str, pdf: byte
     for status in ("valid", "revoked"):
         small.goto(site.seals[status])
         audit.check(small, language, f"seal page on a phone, {status}")
+        _readable_at_arms_length(small, f"[{language}] seal page on a phone, {status}")
         if language != "en":
             screenshot(small, f"seal-{status}-phone-{language}")
     phone.close()
@@ -315,6 +316,35 @@ def _public(audit: Audit, browser: Browser, site: Site, language: str, pdf: byte
     page.locator("form button[type=submit]").first.click()
     audit.check(page, language, "pack verify result, refused")
     context.close()
+
+
+def _readable_at_arms_length(page: Page, where: str) -> None:
+    """The verdict of a scan, all of it in the first screen, its word and icon large."""
+    found = page.evaluate(
+        """() => {
+        const verdict = document.querySelector('.verdict').getBoundingClientRect();
+        const title = document.querySelector('.verdict__title');
+        const icon = document.querySelector('.verdict__icon').getBoundingClientRect();
+        const style = getComputedStyle(document.querySelector('.verdict'));
+        return {
+            bottom: verdict.bottom, left: verdict.left, right: verdict.right,
+            ruleLeft: parseFloat(style.borderLeftWidth),
+            ruleRight: parseFloat(style.borderRightWidth),
+            iconLeft: icon.left, titleLeft: title.getBoundingClientRect().left,
+            title: parseFloat(getComputedStyle(title).fontSize),
+            icon: Math.min(icon.width, icon.height),
+        };
+    }"""
+    )
+    assert found["bottom"] <= PHONE["height"], f"{where}: the verdict ends below the screen"
+    assert found["left"] >= 0, f"{where}: the verdict overflows the screen"
+    assert found["right"] <= PHONE["width"], f"{where}: the verdict overflows the screen"
+    assert found["title"] >= 32, f"{where}: status word in {found['title']} px"
+    assert found["icon"] >= 64, f"{where}: icon of {found['icon']} px"
+    # The thick rule and the icon on the reading side: left in French, right in Arabic.
+    rtl = page.locator("html").get_attribute("dir") == "rtl"
+    assert (found["ruleRight"] > found["ruleLeft"]) == rtl, f"{where}: rule on the wrong side"
+    assert (found["iconLeft"] > found["titleLeft"]) == rtl, f"{where}: icon on the wrong side"
 
 
 def _file(name: str, data: bytes) -> dict[str, Any]:
