@@ -3,6 +3,9 @@
 A blob is written (temporary file, fsync, rename) before the row that names it is committed, so
 a crash leaves at worst an orphan blob, never a row without its file; `sceau gc` sweeps orphans
 older than an hour (younger ones may belong to a transaction still in flight).
+
+Two stores: a folder (one server, or a shared volume) and an S3-compatible bucket
+(verifier/blobs_s3.py, for several application servers); `SCEAU_BLOB_STORE` chooses.
 """
 
 from __future__ import annotations
@@ -12,14 +15,57 @@ import hashlib
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signing.files import write_atomic
 
-__all__ = ["BlobNotFound", "BlobStore", "FolderBlobStore"]
+if TYPE_CHECKING:
+    from verifier.config import Settings
+
+__all__ = [
+    "BlobNotFound",
+    "BlobStore",
+    "BlobStoreError",
+    "FolderBlobStore",
+    "check_key",
+    "open_blob_store",
+]
+
+_HEX = frozenset("0123456789abcdef")
 
 
 class BlobNotFound(LookupError):
     pass
+
+
+class BlobStoreError(RuntimeError):
+    """The store cannot be reached or refused an operation (e.g. the S3 server is down, the
+    bucket is missing, the credentials are refused). The message names the operation and the
+    store, never a credential."""
+
+
+def check_key(key: str) -> str:
+    """``key`` if it is a SHA-256 in lower-case hex; anything else (a path, ``..``) is not a
+    blob, so it can never name a file or an object outside the store."""
+    if len(key) != 64 or not _HEX.issuperset(key):
+        raise BlobNotFound(f"not a blob key: {key!r}")
+    return key
+
+
+def open_blob_store(settings: Settings) -> BlobStore:
+    """The store the settings name: the instance's blobs folder, or an S3-compatible bucket."""
+    if settings.blob_store == "s3":
+        from verifier.blobs_s3 import S3BlobStore  # boto3 loads only when it is used
+
+        return S3BlobStore(
+            bucket=settings.s3_bucket or "",
+            prefix=settings.s3_prefix,
+            endpoint_url=settings.s3_endpoint,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+        )
+    return FolderBlobStore(settings.blobs_path)
 
 
 class BlobStore(abc.ABC):
@@ -57,8 +103,7 @@ class FolderBlobStore(BlobStore):
         self._root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
-            raise BlobNotFound(f"not a blob key: {key!r}")
+        check_key(key)
         return self._root / key[:2] / key[2:4] / key
 
     def put(self, data: bytes) -> str:

@@ -27,6 +27,7 @@ class ConfigError(ValueError):
 #: The module of Debian's softhsm2 package: development and tests; production names its HSM's.
 DEFAULT_PKCS11_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 KEY_STORES = ("file", "pkcs11")
+BLOB_STORES = ("folder", "s3")
 
 
 def _check_key_store(settings: Settings) -> None:
@@ -106,6 +107,16 @@ class Settings:
     # The user PIN of the token, given directly or (better: not in the environment) in a file.
     pkcs11_pin: str | None = field(default=None, repr=False)
     pkcs11_pin_file: Path | None = None
+    # Where signed PDFs, uploads and packs live: "folder" (instance/blobs, or a shared volume)
+    # or "s3" (an S3-compatible bucket, for several application servers: verifier/blobs_s3.py).
+    blob_store: str = "folder"
+    s3_endpoint: str | None = None  # None: AWS itself; else e.g. https://minio.internal:9000
+    s3_bucket: str | None = None
+    s3_prefix: str = "blobs"
+    s3_region: str | None = None
+    # Unset: boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
+    s3_access_key: str | None = field(default=None, repr=False)
+    s3_secret_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -115,6 +126,12 @@ class Settings:
         if self.tsa_url is not None and not self.tsa_url.startswith(("https://", "http://")):
             raise ConfigError(f"SCEAU_TSA_URL={self.tsa_url!r}: give an http(s):// URL")
         _check_key_store(self)
+        if self.blob_store not in BLOB_STORES:
+            raise ConfigError(
+                f"SCEAU_BLOB_STORE={self.blob_store!r}: give one of {', '.join(BLOB_STORES)}"
+            )
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ConfigError("SCEAU_BLOB_STORE=s3 needs SCEAU_S3_BUCKET (the bucket's name)")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -157,6 +174,13 @@ class Settings:
             pkcs11_pin_file=(
                 Path(env["SCEAU_PKCS11_PIN_FILE"]) if env.get("SCEAU_PKCS11_PIN_FILE") else None
             ),
+            blob_store=env.get("SCEAU_BLOB_STORE") or "folder",
+            s3_endpoint=env.get("SCEAU_S3_ENDPOINT") or None,
+            s3_bucket=env.get("SCEAU_S3_BUCKET") or None,
+            s3_prefix=env.get("SCEAU_S3_PREFIX", "blobs"),
+            s3_region=env.get("SCEAU_S3_REGION") or None,
+            s3_access_key=env.get("SCEAU_S3_ACCESS_KEY") or None,
+            s3_secret_key=env.get("SCEAU_S3_SECRET_KEY") or None,
         )
 
     @property

@@ -10,7 +10,7 @@ import threading
 
 from flask import current_app
 
-from verifier.blobs import BlobStore, FolderBlobStore
+from verifier.blobs import BlobStore, open_blob_store
 from verifier.config import Settings, settings_of
 from verifier.keyring import Keyring, load_keyring
 
@@ -58,6 +58,6 @@ def blob_store() -> BlobStore:
     extensions = current_app.extensions
     found: BlobStore | None = extensions.get("sceau.blobs")
     if found is None:
-        found = FolderBlobStore(settings_of(current_app).blobs_path)
+        found = open_blob_store(settings_of(current_app))
         extensions["sceau.blobs"] = found
     return found
