@@ -32,6 +32,8 @@ from verifier.instance import blob_store
 from verifier.models import (
     Certificate,
     Correspondence,
+    CorrespondenceChannel,
+    CorrespondenceDirection,
     Mandate,
     Person,
     Role,
@@ -74,6 +76,7 @@ NOT_HTML_BLUEPRINTS = {
     "wellknown": "the trust list (JSON)",
     "health": "health check for the orchestrator (JSON)",
     "tsa": "RFC 3161 timestamping (binary, POST)",
+    "metrics": "Prometheus metrics (text for the monitoring)",
 }
 # Endpoints of the HTML blueprints that are not pages: files to download.
 FILE_SUFFIXES = ("_pdf", "_download", "_original")
@@ -134,6 +137,7 @@ def _in_app(server: Server, work: Callable[[], Any]) -> Any:
 
 
 def populate(server: Server) -> Site:
+    """`sceau demo`, an account of each role, a mandate and a password-reset code."""
     # In a thread of its own: signing runs asyncio, and Playwright's loop holds this one.
     runner = server.app.test_cli_runner()
     with ThreadPoolExecutor(1) as pool:
@@ -147,7 +151,7 @@ def populate(server: Server) -> Site:
 
     # The person with a training is the one with the most to show (an appointment, a
     # certificate, the training with an absence): everyone looks at that file.
-    def rows() -> tuple[int, int, str]:
+    def rows() -> tuple[int, int, str, str, str]:
         session = db.session()
         training = session.scalars(select(Training).order_by(Training.id)).first()
         assert training is not None
@@ -159,8 +163,6 @@ def populate(server: Server) -> Site:
             session.scalar(select(Correspondence.id).where(Correspondence.person_id == person.id))
             is None
         ):
-            from verifier.models import CorrespondenceChannel, CorrespondenceDirection
-
             session.add(
                 Correspondence(
                     person_id=person.id,
@@ -251,6 +253,11 @@ class Audit:
         if shot and language in ("fr", "ar"):
             screenshot(page, f"{shot}-{language}")
         self.pages += 1
+        # What axe does not check: a title that names the page, and nothing else.
+        title = page.title()
+        if "<" in title or not title.endswith(" — Sceau") or len(title) < len("x — Sceau"):
+            self.counts["page-title"] = self.counts.get("page-title", 0) + 1
+            self.violations.append(f"{where}: page-title (serious) — the title is {title!r}")
         results = self.axe.run(page).response
         for violation in results["violations"]:
             if violation.get("impact") not in BLOCKING:
@@ -466,6 +473,9 @@ def test_every_page_in_every_language_has_no_serious_axe_violation(
         audit, chromium, accounts[Role.ADMINISTRATOR], ["/admin", "/admin/keys", "/admin/audit"]
     )
 
+    endpoints = {rule.endpoint for rule in server.app.url_map.iter_rules()}
+    stale = sorted(set(EXCLUDED) - endpoints)
+    assert not stale, f"EXCLUDED names endpoints that no longer exist: {stale}"
     missing = sorted(set(page_endpoints(server)) - audit.visited)
     elapsed = time.monotonic() - started
     print(f"\naxe: {audit.pages} pages in {elapsed:.0f} s; serious or critical: {audit.counts}")
