@@ -51,6 +51,7 @@ bench: $(STAMP)  ## ratios against the anchors of the issues; never part of the 
 	$(BIN)/python bench/issue.py
 	$(BIN)/python bench/bundle.py
 	$(BIN)/python bench/transparency.py
+	$(BIN)/python bench/load.py  # gunicorn + PostgreSQL + wrk: 2 x 60 s
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,12 +7,15 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -26,6 +29,8 @@ __all__ = [
     "session",
     "utcnow",
 ]
+
+log = logging.getLogger(__name__)
 
 #: The largest row id on every engine (PostgreSQL's INTEGER); a bigger id from outside names
 #: no row, and SQLite's driver cannot even bind it.
@@ -63,8 +68,25 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 - SQLAlchemy's own protocol
 
 
+#: Seconds to wait for a new PostgreSQL connection: an unreachable server (a host that drops
+#: packets, a failover in progress) makes a request fail with a 503 in seconds, not hang.
+CONNECT_TIMEOUT = 5
+
+
 def make_engine(url: str) -> Engine:
-    new = create_engine(url, pool_pre_ping=True)
+    """The engine of one process, that outlives a database restart without being restarted.
+
+    ``pool_pre_ping`` tests a pooled connection before handing it out and replaces it if the
+    server closed it (a restart, a failover, an idle timeout); and when a query fails on a lost
+    connection SQLAlchemy invalidates every connection the pool opened before that moment, so
+    after an outage the next requests open fresh ones instead of failing one by one. Requests
+    made while the database is down fail fast (refused connection, or ``CONNECT_TIMEOUT``) and
+    answer 503 ``database-unavailable`` (verifier/errors.py).
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+    new = create_engine(url, **options)
     if new.dialect.name == "sqlite":
         event.listen(new, "connect", _sqlite_pragmas)
     return new
@@ -99,5 +121,14 @@ def session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     opened: Session | None = g.pop("db_session", None)
-    if opened is not None:
+    if opened is None:
+        return
+    try:
         opened.close()
+    except DBAPIError:
+        # The rollback of a connection the server cut (a restart, a failover) fails too: the
+        # request has its answer already (503 or its own), so drop the connection instead of
+        # turning that answer into a bare 500.
+        log.warning("database connection lost at the end of a request: discarded")
+        with contextlib.suppress(DBAPIError):
+            opened.invalidate()
