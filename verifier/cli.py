@@ -180,6 +180,7 @@ def init_app(app: Flask) -> None:
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
+    from verifier import cli_backup
     from verifier.cli_keys import keys_group
 
     app.cli.add_command(keys_group)
@@ -188,6 +189,7 @@ def init_app(app: Flask) -> None:
         *cli_accounts.COMMANDS,
         *cli_packs.COMMANDS,
         *cli_log.COMMANDS,
+        *cli_backup.COMMANDS,
     ):
         app.cli.add_command(command)
 
