@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -241,8 +241,10 @@ class Audit:
     counts: dict[str, int] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
     pages: int = 0
+    running: list[tuple[Page, str]] = field(default_factory=list)
 
-    def check(self, page: Page, language: str, what: str = "") -> None:
+    def start(self, page: Page, language: str, what: str = "") -> None:
+        """Checks what needs no axe, then sets axe running in the page without waiting."""
         page.wait_for_load_state()
         where = f"[{language}] {what or urlsplit(page.url).path}"
         assert page.locator("html").get_attribute("lang") == language, where
@@ -258,29 +260,54 @@ class Audit:
         if "<" in title or not title.endswith(" — Sceau") or len(title) < len("x — Sceau"):
             self.counts["page-title"] = self.counts.get("page-title", 0) + 1
             self.violations.append(f"{where}: page-title (serious) — the title is {title!r}")
-        results = self.axe.run(page).response
-        for violation in results["violations"]:
-            if violation.get("impact") not in BLOCKING:
-                continue
-            rule = violation["id"]
-            self.counts[rule] = self.counts.get(rule, 0) + len(violation["nodes"])
-            targets = "; ".join(" ".join(map(str, n["target"])) for n in violation["nodes"][:6])
-            self.violations.append(
-                f"{where}: {rule} ({violation['impact']}) on {targets} — {violation['help']}"
-            )
+        page.evaluate(self.axe.axe_script)
+        page.evaluate(_START_AXE)
+        self.running.append((page, where))
 
-    def visit(self, page: Page, url: str, language: str) -> None:
-        page.goto(url)
-        self.check(page, language)
+    def finish(self) -> None:
+        """The results of every page axe runs in (one tab per language: they run at once)."""
+        for page, where in self.running:
+            results = page.evaluate("() => window.__sceauAxe")
+            for violation in results["violations"]:
+                if violation.get("impact") not in BLOCKING:
+                    continue
+                rule = violation["id"]
+                self.counts[rule] = self.counts.get(rule, 0) + len(violation["nodes"])
+                nodes = violation["nodes"][:6]
+                targets = "; ".join(" ".join(map(str, n["target"])) for n in nodes)
+                self.violations.append(
+                    f"{where}: {rule} ({violation['impact']}) on {targets} — {violation['help']}"
+                )
+        self.running.clear()
+
+    def check(self, page: Page, language: str, what: str = "") -> None:
+        self.start(page, language, what)
+        self.finish()
+
+    def visit(self, tabs: dict[str, Page], url: str, what: str = "") -> None:
+        """``url`` in each language, a tab each (``?lang=`` wins over cookie and account)."""
+        for language, page in tabs.items():
+            page.goto(url + ("&" if "?" in url else "?") + f"lang={language}")
+            self.start(page, language, what)
+        self.finish()
+
+
+_START_AXE = """() => {
+    window.__sceauAxe = axe.run(document, {resultTypes: ['violations']});
+}"""
 
 
 # ----------------------------------------------------------------------------- the walk
 
 
-def _public(audit: Audit, browser: Browser, site: Site, language: str, pdf: bytes) -> None:
+def _tabs(context: BrowserContext) -> dict[str, Page]:
+    return {language: context.new_page() for language in LANGUAGES}
+
+
+def _public(audit: Audit, browser: Browser, site: Site) -> None:
     base = audit.server.base_url
-    context = new_context(browser, language)
-    page = context.new_page()
+    context = new_context(browser, "fr")
+    tabs = _tabs(context)
     for path in (
         "/",
         "/verifier",
@@ -292,36 +319,45 @@ def _public(audit: Audit, browser: Browser, site: Site, language: str, pdf: byte
         "/packs/verify",
         "/no-such-page",
     ):
-        audit.visit(page, base + path, language)
+        audit.visit(tabs, base + path)
     for status in ("valid", "revoked", "superseded", "expired"):
-        page.goto(site.seals[status])
-        audit.check(page, language, f"seal page, {status}")
-    page.goto(site.seals["valid"][:-12] + "AAAAAAAAAAAA")
-    audit.check(page, language, "seal page, not genuine")
+        audit.visit(tabs, site.seals[status], f"seal page, {status}")
+    audit.visit(tabs, site.seals["valid"][:-12] + "AAAAAAAAAAAA", "seal page, not genuine")
+    context.close()
     # The seal page as a phone shows it after a scan.
-    phone = new_context(browser, language, viewport=PHONE, is_mobile=True, has_touch=True)
-    small = phone.new_page()
+    phone = new_context(browser, "fr", viewport=PHONE, is_mobile=True, has_touch=True)
+    tabs = _tabs(phone)
     for status in ("valid", "revoked"):
-        small.goto(site.seals[status])
-        audit.check(small, language, f"seal page on a phone, {status}")
-        _readable_at_arms_length(small, f"[{language}] seal page on a phone, {status}")
-        if language != "en":
-            screenshot(small, f"seal-{status}-phone-{language}")
+        audit.visit(tabs, site.seals[status], f"seal page on a phone, {status}")
+        for language, small in tabs.items():
+            _readable_at_arms_length(small, f"[{language}] seal page on a phone, {status}")
+            if language != "en":
+                screenshot(small, f"seal-{status}-phone-{language}")
     phone.close()
+
+
+def _public_forms(audit: Audit, browser: Browser, language: str, pdf: bytes) -> None:
+    """Pages reached by sending a form (their language is the context's)."""
+    base = audit.server.base_url
+    context = new_context(browser, language)
+    page = context.new_page()
     # The home page's scanner form, given text that is no seal: the page with its error.
     page.goto(base + "/")
     page.fill("#seal", "not a seal")
     page.locator("form[data-scanner-form] button[type=submit]").click()
-    audit.check(page, language, "home, scanned text refused")
-    # The upload page's results: the certificate as issued, then with one byte changed.
-    page.goto(base + "/verifier")
-    page.set_input_files("input[type=file]", files=[_file("c.pdf", pdf)])
-    page.locator("form.upload button[type=submit], form.upload .button").first.click()
-    audit.check(page, language, "upload result, exact match")
-    page.goto(base + "/packs/verify")
-    page.set_input_files("input[type=file]", files=[_file("pack.zip", b"PK not a zip")])
-    page.locator("form button[type=submit]").first.click()
-    audit.check(page, language, "pack verify result, refused")
+    audit.start(page, language, "home, scanned text refused")
+    # The upload page's result for the certificate as issued.
+    upload = context.new_page()
+    upload.goto(base + "/verifier")
+    upload.set_input_files("input[type=file]", files=[_file("c.pdf", pdf)])
+    upload.locator("form.upload button[type=submit], form.upload .button").first.click()
+    audit.start(upload, language, "upload result, exact match")
+    pack = context.new_page()
+    pack.goto(base + "/packs/verify")
+    pack.set_input_files("input[type=file]", files=[_file("pack.zip", b"PK not a zip")])
+    pack.locator("form button[type=submit]").first.click()
+    audit.start(pack, language, "pack verify result, refused")
+    audit.finish()
     context.close()
 
 
@@ -359,17 +395,13 @@ def _file(name: str, data: bytes) -> dict[str, Any]:
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
-def _signed_in(
-    audit: Audit, browser: Browser, who: Account, paths: list[str], *, first: str = "fr"
-) -> None:
+def _signed_in(audit: Audit, browser: Browser, who: Account, paths: list[str]) -> None:
     base = audit.server.base_url
-    context = new_context(browser, first)
-    page = context.new_page()
-    sign_in(page, audit.server, who)
-    for language in LANGUAGES:
-        page.goto(f"{base}/?lang={language}")
-        for path in paths:
-            audit.visit(page, base + path, language)
+    context = new_context(browser, "fr")
+    tabs = _tabs(context)
+    sign_in(tabs["fr"], audit.server, who)
+    for path in paths:
+        audit.visit(tabs, base + path)
     context.close()
 
 
@@ -415,8 +447,9 @@ def test_every_page_in_every_language_has_no_serious_axe_violation(
     lawyer_build = _pack_build(chromium, server, site.accounts[Role.LAWYER], site.person_id)
     my_build = "/my/packs/" + lawyer_build.rsplit("/", 1)[1]
 
+    _public(audit, chromium, site)
     for language in LANGUAGES:
-        _public(audit, chromium, site, language, pdf)
+        _public_forms(audit, chromium, language, pdf)
         _staff_sign_in_pages(audit, chromium, language)
     accounts = site.accounts
     _signed_in(
