@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from tests.conftest import SERVER_URL
 from tests.verifier.conftest import OFFICE, issue_body
 from verifier import Settings, create_app, db
-from verifier.config import sqlalchemy_url
+from verifier import backup as backup_module
+from verifier.config import settings_of, sqlalchemy_url
 from verifier.instance import blob_store
 from verifier.models import Certificate, Office
 from verifier.tokens import Scope, create_token
@@ -33,10 +34,11 @@ _STATUS = re.compile(r'data-status="([^"]+)"')
 
 
 @contextmanager
-def _fresh_instance(tmp_path: Path, name: str) -> Iterator[Flask]:
-    """A new instance folder on a new, empty database (a new schema on PostgreSQL)."""
+def _fresh_instance(tmp_path: Path, name: str, *, sqlite: bool = False) -> Iterator[Flask]:
+    """A new instance folder on a new, empty database (a new schema on PostgreSQL, unless
+    ``sqlite``)."""
     schema = None
-    if SERVER_URL:
+    if SERVER_URL and not sqlite:
         schema = f"t_{secrets.token_hex(6)}"
         admin = create_engine(sqlalchemy_url(SERVER_URL))
         with admin.begin() as connection:
@@ -146,6 +148,11 @@ def test_a_backup_restores_into_a_fresh_instance_that_verifies_the_same(
         assert again.exit_code != 0
         assert "not empty" in again.output
         assert "--force" in again.output
+        forced = cli.invoke(args=["restore", "--force", str(archive)])
+        assert forced.exit_code == 0, forced.output
+        assert _certificates(restored) == before
+        aside = list(Path(restored.instance_path).glob("replaced-*/keys/*.json"))
+        assert aside, "--force moves the key folders it replaces aside"
 
         # The restored instance signs again (keys came back encrypted, ids continue).
         with restored.app_context():
@@ -179,7 +186,7 @@ def _nothing_restored(app: Flask) -> None:
 
 
 def test_a_damaged_archive_is_refused_and_restores_nothing(
-    demo_app: Flask, runner: FlaskCliRunner, tmp_path: Path
+    demo_app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = tmp_path / "good.tar"
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
@@ -208,6 +215,24 @@ def test_a_damaged_archive_is_refused_and_restores_nothing(
             assert "Traceback" not in result.output
             _nothing_restored(target)
 
+        # A failure while the rows go in (here: the last step) rolls them back and takes the
+        # key files it wrote away again.
+        def fail(connection: object) -> None:
+            raise OSError("the database server went away")
+
+        monkeypatch.setattr(backup_module, "_reset_sequences", fail)
+        with target.app_context():
+            settings = settings_of(target)
+            with pytest.raises(OSError, match="went away"):
+                backup_module.restore(
+                    archive, engine=db.engine(), blobs=blob_store(), settings=settings
+                )
+            session = db.session()
+            assert session.scalar(select(func.count()).select_from(Certificate)) == 0
+            assert session.scalar(select(func.count()).select_from(Office)) == 0
+            for folder in (settings.keys_path, settings.pki_path, settings.trust_path):
+                assert not folder.exists() or not [p for p in folder.rglob("*") if p.is_file()]
+
 
 def test_backup_refuses_a_private_key_in_clear_and_can_leave_keys_out(
     ready_app: Flask, runner: FlaskCliRunner, tmp_path: Path, settings: Settings
@@ -231,3 +256,20 @@ def test_backup_refuses_a_private_key_in_clear_and_can_leave_keys_out(
     assert "pki/left-in-clear.key.pem holds a private key in clear" in result.output
     assert not refused.exists()
     assert not list(tmp_path.glob(".refused.tar*"))
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="moves an archive from PostgreSQL to SQLite")
+def test_an_archive_moves_from_postgresql_to_sqlite(
+    demo_app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    before = _certificates(demo_app)
+    archive = tmp_path / "from-postgresql.tar"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    with _fresh_instance(tmp_path, "on-sqlite", sqlite=True) as restored:
+        cli = restored.test_cli_runner()
+        result = cli.invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert _certificates(restored) == before
+        for command in (["audit", "verify"], ["log", "verify"]):
+            checked = cli.invoke(args=command)
+            assert checked.exit_code == 0, checked.output

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import secrets
 import socket
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,3 +266,13 @@ def test_an_instance_issues_and_serves_pdfs_from_s3_and_gc_sweeps_there(
     with ready_app.app_context():
         assert not blob_store().exists(orphan)
         assert blob_store().get(named.pdf_sha256) == pdf.data
+
+    # `sceau backup` takes the blobs from the bucket.
+    archive = Path(ready_app.instance_path).parent / "backup.tar"
+    made = runner.invoke(args=["backup", str(archive)])
+    assert made.exit_code == 0, made.output
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile(f"blobs/{named.pdf_sha256}")
+        assert member is not None
+        assert member.read() == pdf.data
+        assert f"blobs/{orphan}" not in tar.getnames()
