@@ -27,6 +27,8 @@ from verifier import (
     lawyer_pages,
     limits,
     log_api,
+    logs,
+    metrics,
     onboarding_pages,
     pack_pages,
     pages,
@@ -70,9 +72,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_upload_bytes
     db.init_app(app, settings.database_url)
-    from verifier import worker  # after db: it listens to the sessions' commits
-
-    worker.init_app(app)
+    # First, so that every request has its id before any other hook may answer it.
+    logs.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.csrf.exempt(tsa.bp)  # RFC 3161 over HTTP: no cookies, no forms
     security.csrf.exempt(pack_pages.bp_api)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey_api.bp)
     app.register_blueprint(log_api.bp)

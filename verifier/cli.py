@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -93,26 +94,61 @@ def init_command() -> None:
 @click.command("serve")
 @click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [8000].")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="gunicorn with verifier/gunicorn_conf.py (workers, JSON logs, metrics) instead of "
+    "waitress.",
+)
 @with_appcontext
-def serve_command(host: str | None, port: int | None) -> None:
-    """Serve the application with waitress."""
-    import waitress
-
-    from verifier.packs import resume_builds
-
+def serve_command(host: str | None, port: int | None, production: bool) -> None:
+    """Serve the application: waitress for development, gunicorn with --production."""
     settings = _settings()
     host, port = host or settings.host, port or settings.port
+    if production:
+        _exec_gunicorn(settings, host, port)
+    import waitress
+
+    from verifier import logs
+    from verifier.packs import resume_builds
+
+    logs.configure()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     resumed = resume_builds(app)
     if resumed:
-        click.echo(f"{len(resumed)} unfinished pack build(s) in the queue")
-    if settings.inprocess_worker:  # development: no `sceau worker` needed (verifier/worker.py)
-        from verifier.worker import start_poller
-
-        start_poller(app)
-        click.echo("background jobs: in this process (SCEAU_INPROCESS_WORKER=0: `sceau worker`)")
+        click.echo(f"{len(resumed)} interrupted pack build(s) queued again")
     click.echo(f"Sceau serving on http://{host}:{port}")
     waitress.serve(app, host=host, port=port, ident="sceau")
+
+
+def _exec_gunicorn(settings: Settings, host: str, port: int) -> NoReturn:
+    """Replace this process by gunicorn's master (same pid: a supervisor's SIGTERM reaches it).
+
+    Exec rather than gunicorn's Python API because prometheus_client picks its multiprocess
+    mode when first imported, from PROMETHEUS_MULTIPROC_DIR: this process has imported it
+    already (the app is built), the new one reads the folder set here from the start. No pack
+    build is resumed: each worker would resume the same ones (that is `sceau worker`'s job).
+    """
+    import os
+    import sys
+    import tempfile
+
+    os.environ["SCEAU_HOST"], os.environ["SCEAU_PORT"] = host, str(port)
+    if settings.metrics_multiproc_dir is None:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sceau-metrics-")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(  # noqa: S606 (our interpreter, fixed arguments)
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:verifier.gunicorn_conf",
+            "verifier:create_app()",
+        ],
+    )
 
 
 @click.command("demo-certificates")
@@ -181,7 +217,7 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from verifier import cli_accounts, cli_certificates, cli_log, cli_packs, cli_worker
+    from verifier import cli_accounts, cli_certificates, cli_log, cli_packs
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
@@ -193,7 +229,6 @@ def init_app(app: Flask) -> None:
         *cli_certificates.COMMANDS,
         *cli_accounts.COMMANDS,
         *cli_packs.COMMANDS,
-        *cli_worker.COMMANDS,
         *cli_log.COMMANDS,
         *cli_backup.COMMANDS,
     ):

@@ -107,12 +107,6 @@ class Settings:
     # The user PIN of the token, given directly or (better: not in the environment) in a file.
     pkcs11_pin: str | None = field(default=None, repr=False)
     pkcs11_pin_file: Path | None = None
-    # Background jobs (verifier/worker.py): run them in the web process too (development,
-    # `make run`); production sets SCEAU_INPROCESS_WORKER=0 and runs `sceau worker`.
-    inprocess_worker: bool = True
-    # Fault tests only (verifier/faults.py): "point=marker-file" holds the process at a named
-    # point (after a blob is written, before the commit) so that a test can kill -9 it there.
-    fault_pause: str | None = None
     # Where signed PDFs, uploads and packs live: "folder" (instance/blobs, or a shared volume)
     # or "s3" (an S3-compatible bucket, for several application servers: verifier/blobs_s3.py).
     blob_store: str = "folder"
@@ -123,6 +117,15 @@ class Settings:
     # Unset: boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
     s3_access_key: str | None = field(default=None, repr=False)
     s3_secret_key: str | None = field(default=None, repr=False)
+    # Production server (`sceau serve --production`, verifier/gunicorn_conf.py): worker
+    # processes (0: one per CPU core, at least 2) and threads in each.
+    workers: int = 0
+    threads: int = 4
+    # /metrics: with a token, only requests bearing it; without, only from loopback with no
+    # proxy header (verifier/metrics.py).
+    metrics_token: str | None = field(default=None, repr=False)
+    # prometheus_client's multiprocess mode (gunicorn workers write their samples there).
+    metrics_multiproc_dir: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "instance_path", Path(self.instance_path).resolve())
@@ -152,6 +155,13 @@ class Settings:
         upload_mb = env.get("SCEAU_MAX_UPLOAD_MB", "64")
         if not upload_mb.isdigit() or int(upload_mb) == 0:
             raise ConfigError(f"SCEAU_MAX_UPLOAD_MB={upload_mb!r} is not a positive number")
+        workers, threads = env.get("SCEAU_WORKERS", "0"), env.get("SCEAU_THREADS", "4")
+        if not workers.isdigit() or not threads.isdigit() or int(threads) == 0:
+            raise ConfigError(
+                f"SCEAU_WORKERS={workers!r} / SCEAU_THREADS={threads!r}: give whole numbers "
+                "(workers 0 = one per CPU core; threads at least 1)"
+            )
+        multiproc = env.get("PROMETHEUS_MULTIPROC_DIR") or env.get("prometheus_multiproc_dir")
         return cls(
             instance_path=Path(env.get("SCEAU_INSTANCE") or Path.cwd() / "instance"),
             database_url=env.get("DATABASE_URL", ""),
@@ -180,8 +190,10 @@ class Settings:
             pkcs11_pin_file=(
                 Path(env["SCEAU_PKCS11_PIN_FILE"]) if env.get("SCEAU_PKCS11_PIN_FILE") else None
             ),
-            inprocess_worker=env.get("SCEAU_INPROCESS_WORKER", "1") not in {"0", "false", "no"},
-            fault_pause=env.get("SCEAU_FAULT_PAUSE") or None,
+            workers=int(workers),
+            threads=int(threads),
+            metrics_token=env.get("SCEAU_METRICS_TOKEN") or None,
+            metrics_multiproc_dir=Path(multiproc) if multiproc else None,
             blob_store=env.get("SCEAU_BLOB_STORE") or "folder",
             s3_endpoint=env.get("SCEAU_S3_ENDPOINT") or None,
             s3_bucket=env.get("SCEAU_S3_BUCKET") or None,

@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 from bundles.certificate import CertificateDocument, DetailValue, build_certificate
 from signing.seal import BirthDate, CertificateType, SealClaims, decode, new_certificate_id
 from signing.seal import normalize_name as seal_name
-from verifier import audit, transparency
+from verifier import audit, metrics, transparency
 from verifier.blobs import BlobStore
 from verifier.db import utcnow
-from verifier.faults import pause_point
 from verifier.keyring import Keyring
 from verifier.models import (
     ApiToken,
@@ -207,7 +206,6 @@ def issue(
         details={"type": certificate.type, "supersedes": certificate.supersedes_id},
     )
     transparency.log_issue(session, keyring.store, certificate)  # public, in the same commit
-    pause_point("issue-before-commit")  # tests/fault: a crash here leaves only an orphan blob
     try:
         session.commit()
     except IntegrityError:
@@ -217,6 +215,7 @@ def issue(
             if replay is not None:  # a concurrent retry won the race
                 return replay, False
         raise
+    metrics.issued(certificate.type)
     return certificate, True
 
 

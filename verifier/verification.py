@@ -21,6 +21,7 @@ from signing.keys import KeyStatus
 from signing.pades import PdfSignatureReport, validate_pdf
 from signing.seal import SealVerification, decode, verify
 from signing.trust import TrustedKey, TrustList
+from verifier import metrics
 from verifier.keyring import Keyring
 from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
 from verifier.transparency import CertificateProofs, certificate_proofs
@@ -237,3 +238,4 @@ def _record(
         )
     )
     session.commit()
+    metrics.verified(str(channel), str(outcome))

@@ -22,6 +22,7 @@ from verifier.tokens import Scope
 PUBLIC = {
     "static",
     "health.healthz",
+    "health.readyz",
     "api.openapi",
     "api.verify_seal",
     "api.verify_document",

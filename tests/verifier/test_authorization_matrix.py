@@ -160,6 +160,8 @@ class Entry:
     who: str | frozenset[Role]  # PUBLIC, TOKEN, or the roles let through
     target: Target
     owned: bool = False  # True: only the owner's object is let through (own vs other's)
+    # Headers the request carries, when the route decides by them (a proxy's X-Forwarded-For).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _roles(*roles: Role) -> frozenset[Role]:
@@ -170,6 +172,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # Public: verification by anybody, the ways in, the machine-readable documents.
     ("static", "GET"): Entry(PUBLIC, _fixed("/static/sceau.css")),
     ("health.healthz", "GET"): Entry(PUBLIC, _fixed("/healthz")),
+    ("health.readyz", "GET"): Entry(PUBLIC, _fixed("/readyz")),
+    # Prometheus: from the machine itself or with SCEAU_METRICS_TOKEN, never a person's session
+    # (tests/verifier/test_observability.py checks loopback and the token).
+    ("metrics.metrics", "GET"): Entry(
+        TOKEN, _fixed("/metrics"), headers=(("X-Forwarded-For", "203.0.113.9"),)
+    ),
     ("wellknown.trust_list", "GET"): Entry(PUBLIC, _fixed("/.well-known/sceau/trust.json")),
     ("pages.home", "GET"): Entry(PUBLIC, _fixed("/")),
     ("pages.seal", "GET"): Entry(PUBLIC, _seal),
@@ -586,7 +594,7 @@ def _call(
     path, form = entry.target(world, own)
     client = world.clients[actor]
     if method == "GET":
-        response = client.get(path)
+        response = client.get(path, headers=dict(entry.headers))
     else:
         response = client.post(path, data={**form, "csrf_token": world.tokens[actor]})
     response.close()  # static files are streamed from an open file
@@ -598,8 +606,12 @@ def test_each_role_reaches_exactly_what_is_theirs(ready_app: Flask, staff: Staff
     world = _world(ready_app, staff)
     failures = []
     checks = 0
-    # Signing out ends the session the later checks need: it goes last.
-    order = sorted(MATRIX.items(), key=lambda item: item[0][0] == "auth.sign_out")
+    # Signing out ends the session the later checks need: it goes last. A request from
+    # another address (X-Forwarded-For) ends it too (Flask-Login's session protection): those
+    # go just before.
+    order = sorted(
+        MATRIX.items(), key=lambda item: (item[0][0] == "auth.sign_out", bool(item[1].headers))
+    )
     for (endpoint, method), entry in order:
         for actor in ACTORS:
             for own in (True, False) if entry.owned else (True,):
