@@ -38,7 +38,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SCEAU_HOST=0.0.0.0 \
     SCEAU_PORT=8000 \
     SCEAU_TEMPLATES=/srv/app/templates \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/sceau-metrics
+    PROMETHEUS_MULTIPROC_DIR=/tmp/sceau-metrics \
+    SCEAU_INPROCESS_WORKER=0
 
 # DejaVu (Latin and Arabic) for the pages' PDF renderings beside the fonts the package embeds.
 RUN apt-get update \
@@ -64,4 +65,5 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
 # Migrations first (`sceau init` runs `sceau db upgrade`, then completes the instance and keeps
 # what exists), then gunicorn: exec, so that the server is PID 1 and gets docker stop's SIGTERM.
 # Several replicas: run `sceau db upgrade` once as a release step (docs/operations.md).
+# Background jobs run in their own containers of this image: `sceau worker`.
 CMD ["sh", "-c", "sceau init && exec sceau serve --production"]
