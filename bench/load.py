@@ -129,7 +129,7 @@ def _wait_until_up(base_url: str, server: subprocess.Popen[bytes]) -> None:
             with urllib.request.urlopen(base_url + HELLO, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers boot
             time.sleep(0.2)
     raise SystemExit("the server did not answer /healthz within 60 s")
 

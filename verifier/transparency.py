@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from signing.errors import KeyNotFoundError, TransparencyLogError
@@ -251,16 +251,36 @@ def certificate_proofs(
 ) -> CertificateProofs | None:
     """Inclusion proofs of a certificate's leaves in the tree of ``tree_size`` (the latest by
     default); None when the log has no head of that size or the certificate no leaf in it."""
-    head = latest_head(session) if tree_size is None else head_of(session, tree_size)
-    if head is None:
-        return None
-    rows = session.scalars(
-        select(LogLeaf)
-        .where(LogLeaf.certificate_id == certificate_id, LogLeaf.leaf_index < head.tree_size)
-        .order_by(LogLeaf.leaf_index)
-    ).all()
-    if not rows:
-        return None
+    if tree_size is None:
+        # The latest head and the certificate's leaves under it in one query: the seal page
+        # asks this on every scan, and each round trip to the database is paid by every scan.
+        latest = select(func.max(LogHead.tree_size)).scalar_subquery()
+        found = session.execute(
+            select(LogLeaf, LogHead)
+            .join(LogHead, LogHead.tree_size == latest)
+            .where(LogLeaf.certificate_id == certificate_id, LogLeaf.leaf_index < LogHead.tree_size)
+            .order_by(LogLeaf.leaf_index)
+        ).all()
+        if not found:
+            return None
+        head = _sth(found[0][1])
+        rows = [leaf for leaf, _ in found]
+    else:
+        asked = head_of(session, tree_size)
+        if asked is None:
+            return None
+        head = asked
+        rows = list(
+            session.scalars(
+                select(LogLeaf)
+                .where(
+                    LogLeaf.certificate_id == certificate_id, LogLeaf.leaf_index < head.tree_size
+                )
+                .order_by(LogLeaf.leaf_index)
+            )
+        )
+        if not rows:
+            return None
     source = DatabaseNodes(session, head.tree_size)
     return CertificateProofs(
         head,

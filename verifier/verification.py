@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from signing.errors import PdfSignatureError
 from signing.keys import KeyStatus
@@ -123,7 +123,17 @@ def check_seal(
     """Verify a seal URL or payload; :class:`signing.errors.SealFormatError` if malformed."""
     seal = decode(text)
     result = verify(seal, keyring.trust)
-    certificate = session.get(Certificate, seal.claims.certificate_id.hex())
+    # One query for what the seal page shows of the register (holder, office, revocation):
+    # on the page a phone opens, every database round trip is paid by every scan.
+    certificate = session.get(
+        Certificate,
+        seal.claims.certificate_id.hex(),
+        options=[
+            joinedload(Certificate.person),
+            joinedload(Certificate.office),
+            joinedload(Certificate.revocation),
+        ],
+    )
     reasons = [str(r) for r in result.reasons]
     if not result.bottom_line:
         status = SealStatus.NOT_TRUSTED if result.key_revoked else SealStatus.NOT_GENUINE
@@ -136,10 +146,12 @@ def check_seal(
         reasons.append("differs-from-register")
     else:
         status = online_status(certificate)
-    _record(session, channel, status, certificate if status not in _UNTRUSTED else None)
     check = SealCheck(status, tuple(reasons), result, certificate)
     if check.genuine and certificate is not None:
         check = replace(check, log=certificate_proofs(session, certificate.id))
+    # Recorded last, so that the reads above and this write share one transaction (its commit
+    # ends it: no second transaction to open and roll back at the end of the request).
+    _record(session, channel, status, certificate if status not in _UNTRUSTED else None)
     return check
 
 
