@@ -220,7 +220,10 @@ def main() -> int:
             "SCEAU_REDIS_URL": redis_url,
             "SCEAU_WORKERS": str(args.workers),
             "SCEAU_THREADS": str(args.worker_threads),
+            # The workers' metric samples, removed with the rest of the bench's files.
+            "PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / "metrics"),
         }
+        (Path(folder) / "metrics").mkdir()
         _sceau("init", env=env)
         issued = json.loads(
             _sceau(
