@@ -16,8 +16,8 @@ Choices, and why:
 - Logs: gunicorn's own lines go through :class:`verifier.logs.JsonFormatter`; its access log is
   off because the app writes one JSON access line per request with the request id and the URL
   rule (verifier/logs.py), never the raw path (seal payloads are personal data).
-- Metrics: prometheus_client's multiprocess mode; the folder is emptied when the server starts
-  and a dead worker's live gauges are dropped (verifier/metrics.py).
+- Metrics: prometheus_client's multiprocess mode; dead processes' files are cleared when the
+  server starts and a dead worker's live gauges are dropped (verifier/metrics.py).
 - No pack build is resumed here: every worker would resume the same builds. Background work
   belongs to ``sceau worker``.
 """
@@ -75,13 +75,31 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def on_starting(server: Any) -> None:
-    """Empty the metrics folder: samples of a previous run's workers must not be added in."""
+    """Clear the metrics folder of dead processes' files (a previous run's workers).
+
+    Files of live processes stay: a `sceau worker` on the same machine may share the folder
+    (its pack build durations then appear in this server's /metrics). Their names end in
+    ``_<pid>.db``.
+    """
     folder = _settings.metrics_multiproc_dir
     if folder is None:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     for entry in Path(folder).iterdir():
+        pid = entry.stem.rpartition("_")[2]
+        if entry.suffix == ".db" and pid.isdigit() and _alive(int(pid)):
+            continue
         if entry.is_dir():
             shutil.rmtree(entry)
         else:

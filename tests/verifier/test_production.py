@@ -156,3 +156,23 @@ def test_production_server_serves_counts_logs_and_stops_on_sigterm(
     assert payload[:24] not in text
     assert given_name.upper() not in text.upper()
     assert any("Shutting down" in str(r["message"]) for r in records)
+
+
+def test_a_restart_clears_dead_processes_metrics_and_keeps_live_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from verifier import gunicorn_conf
+
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    live = folder / f"histogram_{os.getpid()}.db"  # e.g. a `sceau worker` sharing the folder
+    dead = folder / "counter_4194999.db"  # above Linux's largest pid: a previous run's worker
+    for path in (live, dead):
+        path.write_bytes(b"samples")
+    settings = replace(gunicorn_conf._settings, metrics_multiproc_dir=folder)
+    monkeypatch.setattr(gunicorn_conf, "_settings", settings)
+    gunicorn_conf.on_starting(None)
+    assert live.exists()
+    assert not dead.exists()
