@@ -72,6 +72,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_upload_bytes
     db.init_app(app, settings.database_url)
+    from verifier import worker  # after db: it listens to the sessions' commits
+
+    worker.init_app(app)
     # First, so that every request has its id before any other hook may answer it.
     logs.init_app(app)
     errors.init_app(app)

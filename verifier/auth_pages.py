@@ -47,7 +47,7 @@ from verifier.config import settings_of
 from verifier.db import utcnow
 from verifier.i18n import translate
 from verifier.limits import limiter
-from verifier.mail import MailError, send_mail
+from verifier.mail import queue_mail
 from verifier.models import Role, User
 from verifier.passwords import (
     check_password,
@@ -380,6 +380,8 @@ def forgot() -> ResponseReturnValue:
 
 
 def _mail_reset_link(user: User) -> None:
+    """Queue the reset mail with its code, in one commit: the page answers at once, so its
+    timing does not tell whether an account exists, and a server down is retried."""
     database = db.session()
     _, reset_code = issue_code(database, CodePurpose.PASSWORD_RESET, user_id=user.id)
     audit.append(
@@ -389,20 +391,16 @@ def _mail_reset_link(user: User) -> None:
         object_type="user",
         object_id=user.id,
     )
-    database.commit()
     settings = settings_of(current_app)
     link = f"{settings.seal_base_url.lower()}/password/reset?code={reset_code}"
     language = user.preferred_language
-    try:
-        send_mail(
-            settings,
-            to=user.email,
-            subject=translate("auth-reset-mail-subject", lang=language),
-            body=translate("auth-reset-mail-body", {"link": link}, lang=language),
-        )
-    except MailError:
-        # The page must not say whether an account exists; the operator sees the log.
-        log.exception("password reset mail for user %s not sent", user.id)
+    queue_mail(
+        database,
+        to=user.email,
+        subject=translate("auth-reset-mail-subject", lang=language),
+        body=translate("auth-reset-mail-body", {"link": link}, lang=language),
+    )
+    database.commit()
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])

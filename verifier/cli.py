@@ -116,7 +116,12 @@ def serve_command(host: str | None, port: int | None, production: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     resumed = resume_builds(app)
     if resumed:
-        click.echo(f"{len(resumed)} interrupted pack build(s) queued again")
+        click.echo(f"{len(resumed)} unfinished pack build(s) in the queue")
+    if settings.inprocess_worker:  # development: no `sceau worker` needed (verifier/worker.py)
+        from verifier.worker import start_poller
+
+        start_poller(app)
+        click.echo("background jobs: in this process (SCEAU_INPROCESS_WORKER=0: `sceau worker`)")
     click.echo(f"Sceau serving on http://{host}:{port}")
     waitress.serve(app, host=host, port=port, ident="sceau")
 
@@ -217,7 +222,7 @@ def db_downgrade(revision: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from verifier import cli_accounts, cli_certificates, cli_log, cli_packs
+    from verifier import cli_accounts, cli_certificates, cli_log, cli_packs, cli_worker
 
     for command in (init_command, serve_command, demo_certificates, trust_group, db_group):
         app.cli.add_command(command)
@@ -231,6 +236,7 @@ def init_app(app: Flask) -> None:
         *cli_packs.COMMANDS,
         *cli_log.COMMANDS,
         *cli_backup.COMMANDS,
+        *cli_worker.COMMANDS,
     ):
         app.cli.add_command(command)
 

@@ -107,6 +107,12 @@ class Settings:
     # The user PIN of the token, given directly or (better: not in the environment) in a file.
     pkcs11_pin: str | None = field(default=None, repr=False)
     pkcs11_pin_file: Path | None = None
+    # Background jobs (verifier/worker.py): run them in the web process too (development,
+    # `make run`); production sets SCEAU_INPROCESS_WORKER=0 and runs `sceau worker`.
+    inprocess_worker: bool = True
+    # Fault tests only (verifier/faults.py): "point=marker-file" holds the process at a named
+    # point (after a blob is written, before the commit) so that a test can kill -9 it there.
+    fault_pause: str | None = None
     # Where signed PDFs, uploads and packs live: "folder" (instance/blobs, or a shared volume)
     # or "s3" (an S3-compatible bucket, for several application servers: verifier/blobs_s3.py).
     blob_store: str = "folder"
@@ -190,10 +196,8 @@ class Settings:
             pkcs11_pin_file=(
                 Path(env["SCEAU_PKCS11_PIN_FILE"]) if env.get("SCEAU_PKCS11_PIN_FILE") else None
             ),
-            workers=int(workers),
-            threads=int(threads),
-            metrics_token=env.get("SCEAU_METRICS_TOKEN") or None,
-            metrics_multiproc_dir=Path(multiproc) if multiproc else None,
+            inprocess_worker=env.get("SCEAU_INPROCESS_WORKER", "1") not in {"0", "false", "no"},
+            fault_pause=env.get("SCEAU_FAULT_PAUSE") or None,
             blob_store=env.get("SCEAU_BLOB_STORE") or "folder",
             s3_endpoint=env.get("SCEAU_S3_ENDPOINT") or None,
             s3_bucket=env.get("SCEAU_S3_BUCKET") or None,
@@ -201,6 +205,10 @@ class Settings:
             s3_region=env.get("SCEAU_S3_REGION") or None,
             s3_access_key=env.get("SCEAU_S3_ACCESS_KEY") or None,
             s3_secret_key=env.get("SCEAU_S3_SECRET_KEY") or None,
+            workers=int(workers),
+            threads=int(threads),
+            metrics_token=env.get("SCEAU_METRICS_TOKEN") or None,
+            metrics_multiproc_dir=Path(multiproc) if multiproc else None,
         )
 
     @property

@@ -25,6 +25,7 @@ from signing.seal import normalize_name as seal_name
 from verifier import audit, metrics, transparency
 from verifier.blobs import BlobStore
 from verifier.db import utcnow
+from verifier.faults import pause_point
 from verifier.keyring import Keyring
 from verifier.models import (
     ApiToken,
@@ -206,6 +207,7 @@ def issue(
         details={"type": certificate.type, "supersedes": certificate.supersedes_id},
     )
     transparency.log_issue(session, keyring.store, certificate)  # public, in the same commit
+    pause_point("issue-before-commit")  # tests/fault: a crash here leaves only an orphan blob
     try:
         session.commit()
     except IntegrityError:

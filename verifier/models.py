@@ -41,6 +41,8 @@ __all__ = [
     "CorrespondenceDirection",
     "FileAccess",
     "IdempotencyRecord",
+    "Job",
+    "JobState",
     "LogHead",
     "LogLeaf",
     "LogNode",
@@ -617,3 +619,39 @@ class LogState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tree_size: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"  # waiting for its run_after
+    RUNNING = "running"  # leased by a worker until locked_until
+    DONE = "done"
+    FAILED = "failed"  # attempts exhausted, or a permanent error: an operator looks
+
+
+class Job(Base):
+    """One piece of background work (verifier/jobs.py): a pack build or an e-mail.
+
+    Added in the same unit of work as the row it concerns, so that a build row without its job
+    (or the reverse) cannot be committed. A worker leases it (``locked_by``/``locked_until``)
+    and renews the lease while it runs; a lease that runs out belongs to a dead worker and the
+    next claim takes the job again.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_run_after", "state", "run_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "pack-build" | "mail"
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default=JobState.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=5)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    pack_build_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pack_builds.id"), default=None, unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

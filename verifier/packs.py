@@ -2,17 +2,18 @@
 background, the ZIP kept in the blob store.
 
 Why a background worker: a pack of forty scanned pieces takes longer than a browser waits for
-one request. The page creates a ``PackBuild`` row (queued), hands its id to a small in-process
-pool (``ThreadPoolExecutor``, held in ``app.extensions``) and redirects to the build page, which
-refreshes itself while the row says queued or running. Each build runs in its own application
-context, hence its own database session, and commits its progress (``done``/``total`` as
-``build_pack`` reports them) so that the page can read it. The ZIP is written to the blob store
-BEFORE the row says done (a crash leaves an orphan blob for `sceau gc`, never a "done" without
-its file); ``PackBuild.zip_sha256`` is the column `sceau gc` must keep.
+one request. The page creates a ``PackBuild`` row (queued) and, in the same commit, its job in
+the queue (verifier/jobs.py), then redirects to the build page, which refreshes itself while
+the row says queued or running. A worker (`sceau worker`, or the web process's own in
+development: verifier/worker.py) runs the build in its own application context, hence its own
+database session, and commits its progress (``done``/``total`` as ``build_pack`` reports them)
+so that the page can read it. The ZIP is written to the blob store BEFORE the row says done (a
+crash leaves an orphan blob for `sceau gc`, never a "done" without its file);
+``PackBuild.zip_sha256`` is the column `sceau gc` must keep.
 
-A process that dies mid-build leaves a row that never finishes: the next `sceau serve` queues
-it again (:func:`resume_builds`), and a build not finished after :data:`STALE_AFTER` is shown
-as failed ("interrupted"), so nobody waits for it forever.
+A worker that dies mid-build leaves its job leased: when the lease runs out another worker
+builds it again, and a build not finished after :data:`STALE_AFTER` is shown as failed
+("interrupted"), so nobody waits for it forever.
 
 The appeal slots (the contested decision and its notification proof, CJA R.412-1) are required
 but not blocking: without them the pack still builds, and its cover, like the page, says what
@@ -22,29 +23,32 @@ is missing. A lawyer under a 48-hour deadline files what they have and completes
 from __future__ import annotations
 
 import logging
-import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography import x509
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bundles.certificate import WORDING
 from bundles.pack import PackError, PackRequest, Piece, build_pack
 from signing.seal import CertificateType
 from signing.timestamps import TimestampClient
-from verifier import db
+from verifier import db, jobs, metrics
 from verifier.blobs import BlobNotFound, BlobStore
 from verifier.db import utcnow
 from verifier.deadlines import PROCEDURES, Deadline, deadline
+from verifier.faults import pause_point
 from verifier.i18n import translated
 from verifier.keyring import Keyring
 from verifier.models import (
     Certificate,
+    Job,
+    JobState,
     PackBuild,
     PackBuildStatus,
     Person,
@@ -53,9 +57,9 @@ from verifier.models import (
 )
 from verifier.renewal import renewal_checklist
 from verifier.timeline import build_timeline, render_pdf
+from verifier.worker import kick, wait_for_jobs
 
 __all__ = [
-    "EXTENSION",
     "MAX_PIECES",
     "PURPOSES",
     "SLOTS",
@@ -73,6 +77,7 @@ __all__ = [
     "missing_slots",
     "pack_trust_roots",
     "person_pieces",
+    "resume_builds",
     "run_build",
     "submit_build",
     "wait_for_builds",
@@ -89,9 +94,6 @@ SLOT_LABELS = {
 MAX_PIECES = 200
 MAX_ADDRESSEE = 200
 STALE_AFTER = timedelta(minutes=30)
-EXTENSION = "sceau.pack_builds"
-_WORKERS = 2
-_lock = threading.Lock()
 
 
 class PackInputError(ValueError):
@@ -347,6 +349,7 @@ def create_build(
     )
     session.add(build)
     session.flush()
+    jobs.enqueue(session, jobs.PACK_BUILD, pack_build=build)  # committed with the row
     return build
 
 
@@ -364,15 +367,33 @@ def run_build(
     keys: Keyring,
     blobs: BlobStore,
     progress: Callable[[int, int], None] | None = None,
+    retry_errors: bool = False,
 ) -> PackBuild:
     """Build the pack of row ``build_id`` in the current app context (its own session):
-    running -> progress -> ZIP in the blob store -> done; or failed with the reason."""
+    running -> progress -> ZIP in the blob store -> done; or failed with the reason.
+
+    Safe to run again after a crash (the queue retries a job whose worker died): a build
+    already done or failed is left as it is, and the row says done only if no other attempt
+    got there first, so a retry leaves one done row and one ZIP it names (an attempt killed
+    after writing its ZIP leaves an orphan blob for `sceau gc`). With ``retry_errors`` (the
+    worker), an unexpected error is raised for the queue to retry instead of failing the row.
+    """
     session = db.session()
     build = session.get(PackBuild, build_id)
     if build is None:
         raise LookupError(f"no pack build {build_id}")
+    if build.status in (PackBuildStatus.DONE, PackBuildStatus.FAILED):
+        return build  # a retry of finished work: nothing to do
+    if effective_status(build) == PackBuildStatus.FAILED:  # nobody waits for it any more
+        build.status = PackBuildStatus.FAILED
+        build.error = "interrupted"
+        build.finished_at = utcnow()
+        session.commit()
+        return build
     build.status = PackBuildStatus.RUNNING
+    build.done = 0
     session.commit()
+    started = time.monotonic()
 
     def report(done: int, total: int) -> None:
         build.done, build.total = done, total
@@ -392,78 +413,78 @@ def run_build(
             progress=report,
         )
         key = blobs.put(data)  # durable before the row names it
-        build.zip_sha256 = key
-        build.status = PackBuildStatus.DONE
-        build.done = build.total
+        pause_point("pack-after-blob")  # tests/fault: a crash here leaves an orphan blob
+        session.rollback()  # read the row again: has another attempt finished it meanwhile?
+        session.execute(
+            update(PackBuild)
+            .where(PackBuild.id == build_id, PackBuild.status != PackBuildStatus.DONE)
+            .values(
+                zip_sha256=key,
+                status=PackBuildStatus.DONE,
+                done=PackBuild.total,
+                finished_at=utcnow(),
+                error="",
+            )
+        )
+        session.commit()
+        session.refresh(build)
+        metrics.observe_pack_build(str(build.status), time.monotonic() - started)
+        return build
     except (PackError, PackInputError, BlobNotFound) as exc:
         session.rollback()
         build.status = PackBuildStatus.FAILED
         build.error = str(exc)[:2000]
     except Exception as exc:  # a worker must leave the row finished, whatever happened
-        log.exception("pack build %s failed", build_id)
         session.rollback()
+        if retry_errors:
+            raise
+        log.exception("pack build %s failed", build_id)
         build.status = PackBuildStatus.FAILED
         build.error = f"internal error ({type(exc).__name__})"
     build.finished_at = utcnow()
     session.commit()
+    metrics.observe_pack_build(str(build.status), time.monotonic() - started)
     return build
 
 
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    found: ThreadPoolExecutor | None = app.extensions.get(EXTENSION)
-    if found is None:
-        with _lock:
-            found = app.extensions.get(EXTENSION)
-            if found is None:
-                found = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sceau-pack")
-                app.extensions[EXTENSION] = found
-                app.extensions[EXTENSION + ".futures"] = []
-    return found
-
-
-def _in_context(app: Flask, build_id: int) -> None:
-    from verifier.instance import blob_store, keyring
-
-    with app.app_context():
-        run_build(build_id, keys=keyring(), blobs=blob_store())
-
-
-def submit_build(build_id: int, app: Flask | None = None) -> Future[None]:
-    """Queue the build (its row committed first: the worker reads it from its own session)."""
+def submit_build(build_id: int, app: Flask | None = None) -> Future[None] | None:
+    """Wake the in-process worker for a build whose row (and job, added by
+    :func:`create_build`) is committed; a separate `sceau worker` needs no call."""
     application = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    future = _executor(application).submit(_in_context, application, build_id)
-    futures: list[Future[None]] = application.extensions[EXTENSION + ".futures"]
-    futures[:] = [f for f in futures if not f.done()] + [future]
-    return future
+    return kick(application)
 
 
 def resume_builds(app: Flask, now: datetime | None = None) -> list[int]:
-    """Queue again the builds a stopped server left unfinished; the ids queued.
+    """The unfinished builds younger than :data:`STALE_AFTER`, each with a job that will run
+    it (one is added for a row from before the queue); the ids.
 
-    Called once when the server starts (`sceau serve`, one process): a row still queued or
-    running then belongs to no live worker. Builds older than :data:`STALE_AFTER` stay failed
-    ("interrupted"): whoever asked has been told, and may have built another since.
+    A job left leased by a dead worker is taken again when its lease runs out: nothing to do
+    for it here. Builds older than :data:`STALE_AFTER` stay failed ("interrupted"): whoever
+    asked has been told, and may have built another since.
     """
     with app.app_context():
         session = db.session()
         cutoff = (now or utcnow()) - STALE_AFTER
         builds = session.scalars(
-            select(PackBuild).where(
+            select(PackBuild)
+            .where(
                 PackBuild.status.in_([PackBuildStatus.QUEUED, PackBuildStatus.RUNNING]),
                 PackBuild.created_at > cutoff,
             )
+            .order_by(PackBuild.id)
         ).all()
         for build in builds:
-            build.status = PackBuildStatus.QUEUED
-            build.done = 0
+            job = session.scalar(select(Job).where(Job.pack_build_id == build.id))
+            if job is None:
+                jobs.enqueue(session, jobs.PACK_BUILD, pack_build=build)
+            elif job.state in (JobState.DONE, JobState.FAILED):
+                job.state, job.attempts, job.run_after = JobState.QUEUED, 0, utcnow()
         session.commit()
         ids = [build.id for build in builds]
-    for build_id in ids:
-        submit_build(build_id, app)
+    kick(app)
     return ids
 
 
 def wait_for_builds(app: Flask, timeout: float | None = None) -> None:
-    """Wait for the builds in flight (tests, and a clean shutdown)."""
-    for future in list(app.extensions.get(EXTENSION + ".futures", [])):
-        future.result(timeout=timeout)
+    """Wait for the builds in flight in this process (tests, and a clean shutdown)."""
+    wait_for_jobs(app, timeout=timeout)

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from tests.verifier.conftest import form_token, make_account, sign_in
 from verifier import Settings, create_app, db
 from verifier.models import Role, User
+from verifier.worker import wait_for_jobs
 
 NEW_PASSWORD = "a password from the mail 5"
 LINK = re.compile(r"http://127\.0\.0\.1:8000/password/reset\?code=[A-Z2-7-]+")
@@ -70,6 +71,7 @@ def request_reset(client: FlaskClient, address: str) -> str:
     token = form_token(client, "/password/forgot")
     response = client.post("/password/forgot", data={"email": address, "csrf_token": token})
     assert response.status_code == 200
+    wait_for_jobs(client.application, timeout=30)  # the mail is queued, sent by a worker
     return response.get_data(as_text=True)
 
 
