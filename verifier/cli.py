@@ -139,6 +139,8 @@ def _exec_gunicorn(settings: Settings, host: str, port: int) -> NoReturn:
     import tempfile
 
     os.environ["SCEAU_HOST"], os.environ["SCEAU_PORT"] = host, str(port)
+    # Web workers never run background jobs in production: `sceau worker` does (verifier/worker.py).
+    os.environ.setdefault("SCEAU_INPROCESS_WORKER", "0")
     if settings.metrics_multiproc_dir is None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sceau-metrics-")
     sys.stdout.flush()
