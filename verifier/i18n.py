@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT",
     "LANGUAGES",
     "TRANSLATIONS",
+    "chosen_language",
     "current_language",
     "direction",
     "gettext",
@@ -147,6 +148,17 @@ def _account_language() -> str | None:
     user = _account()
     language = user.preferred_language if user is not None else None
     return language if language in LANGUAGES else None
+
+
+def chosen_language() -> str | None:
+    """The language the visitor picked with the switcher (this request's ``?lang=`` or the
+    cookie it left), or None: a choice, not a guess from the browser."""
+    if not has_request_context():
+        return None
+    for picked in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if picked in LANGUAGES:
+            return picked
+    return None
 
 
 def _negotiate() -> str:

@@ -29,7 +29,7 @@ from verifier.codes import CodePurpose, find_code, issue_code, redeem_code
 from verifier.config import settings_of
 from verifier.db import utcnow
 from verifier.errors import ApiError
-from verifier.i18n import LANGUAGES, translate
+from verifier.i18n import LANGUAGES, chosen_language, translate
 from verifier.instance import keyring
 from verifier.models import OneTimeCode, Person, Role, User
 from verifier.passwords import hash_password, password_problem
@@ -338,7 +338,9 @@ def _create_account(person_id: int, code: str, email: str, password: str) -> Use
         role=Role.MIGRANT,
         password_hash=hash_password(password),
         person_id=person.id,
-        preferred_language=person.preferred_language,
+        # The language the migrant picked on the activation page, else the one given at the
+        # office: what their pages, e-mails and letters will be in.
+        preferred_language=chosen_language() or person.preferred_language,
     )
     database.add(user)
     try:

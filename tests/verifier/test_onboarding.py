@@ -271,3 +271,20 @@ def test_only_ofii_agents_onboard(ready_app: Flask, role: Role) -> None:
     client = ready_app.test_client()
     sign_in(client, make_account(ready_app, role))
     assert client.get("/agent/persons/new").status_code == 403
+
+
+def test_the_language_picked_on_the_activation_page_becomes_the_accounts(
+    ready_app: Flask, agent_client: FlaskClient
+) -> None:
+    """The office noted Arabic; the migrant activates with the page switched to English."""
+    person_id = person_id_of(create_person(agent_client).headers["Location"])
+    code = CODE.search(letter_text_and_qr(print_letter(agent_client, person_id))[0])
+    assert code is not None
+    migrant = ready_app.test_client()
+    assert migrant.get(f"/activate?code={code.group(0)}&lang=en").status_code == 200
+    assert activate(migrant, code.group(0), "amina@example.org") == 302
+    with ready_app.app_context():
+        user = db.session().scalars(select(User).where(User.person_id == person_id)).one()
+        assert user.preferred_language == "en"
+    page = migrant.get("/my", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
