@@ -8,13 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.bundles.pack_helpers import _piece_pdf
 from tests.fault.conftest import Instance, kill_9, wait_for_marker
-from tests.verifier.conftest import make_person
+from tests.verifier.conftest import make_person, store_letter
 from verifier import db
 from verifier.db import utcnow
 from verifier.instance import blob_store
-from verifier.models import Job, JobState, PackBuild, PackBuildStatus, Person, StoredFile
+from verifier.models import Job, JobState, PackBuild, PackBuildStatus, Person
 from verifier.packs import PackOrder, PieceRef, create_build
 from verifier.worker import Worker
 
@@ -24,19 +23,7 @@ def queue_a_build(instance: Instance) -> int:
     person_id = make_person(instance.app)
     with instance.app.app_context():
         session = db.session()
-        pdf = _piece_pdf("Lettre", 2)
-        key = blob_store().put(pdf)
-        stored = StoredFile(
-            person_id=person_id,
-            kind="pdf",
-            title="Lettre à la préfecture",
-            original_sha256=key,
-            pdf_sha256=key,
-            pages=2,
-            size=len(pdf),
-        )
-        session.add(stored)
-        session.flush()
+        stored = store_letter(session, person_id, "Lettre à la préfecture", 2)
         person = session.get(Person, person_id)
         assert person is not None
         order = PackOrder(purpose="renewal", pieces=(PieceRef.parse(f"file:{stored.id}"),))

@@ -14,12 +14,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bundles.certificate.samples import sample_document
 from signing.seal import CertificateType
 from verifier import db
 from verifier.db import utcnow
-from verifier.models import Office, Person, Role, User
+from verifier.instance import blob_store
+from verifier.models import Office, Person, Role, StoredFile, User
 from verifier.passwords import hash_password
 from verifier.tokens import Scope, create_token
 
@@ -200,3 +202,24 @@ def sign_in(client: FlaskClient, account: Account) -> None:
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
     assert "/sign-in" not in response.headers["Location"]
+
+
+def store_letter(session: Session, person_id: int, title: str, pages: int) -> StoredFile:
+    """A PDF of ``pages`` pages in the person's file, as the correspondence upload stores it
+    (its blob written first, then the row, flushed but not committed)."""
+    from tests.bundles.pack_helpers import _piece_pdf
+
+    pdf = _piece_pdf(title.split()[0], pages)
+    key = blob_store().put(pdf)
+    stored = StoredFile(
+        person_id=person_id,
+        kind="pdf",
+        title=title,
+        original_sha256=key,
+        pdf_sha256=key,
+        pages=pages,
+        size=len(pdf),
+    )
+    session.add(stored)
+    session.flush()
+    return stored

@@ -9,8 +9,7 @@ import zipfile
 import pytest
 from flask import Flask
 
-from tests.bundles.pack_helpers import _piece_pdf
-from tests.verifier.conftest import form_token
+from tests.verifier.conftest import form_token, store_letter
 from tests.verifier.test_packs import (  # noqa: F401 - fixtures
     file_of,
     lawyer_client,
@@ -18,8 +17,7 @@ from tests.verifier.test_packs import (  # noqa: F401 - fixtures
     wait_done,
 )
 from verifier import db
-from verifier.instance import blob_store
-from verifier.models import PackBuild, StoredFile
+from verifier.models import PackBuild
 from verifier.pack_pages import ordered_pieces
 from verifier.packs import PackInputError
 
@@ -27,18 +25,7 @@ from verifier.packs import PackInputError
 def _second_file(app: Flask, person: int) -> int:
     with app.app_context():
         session = db.session()
-        pdf = _piece_pdf("Avis", 1)
-        key = blob_store().put(pdf)
-        stored = StoredFile(
-            person_id=person,
-            kind="pdf",
-            title="Avis d'imposition",
-            original_sha256=key,
-            pdf_sha256=key,
-            pages=1,
-            size=len(pdf),
-        )
-        session.add(stored)
+        stored = store_letter(session, person, "Avis d'imposition", 1)
         session.commit()
         return stored.id
 

@@ -27,12 +27,13 @@ from tests.verifier.conftest import (
     make_account,
     make_person,
     sign_in,
+    store_letter,
 )
 from tests.verifier.test_portal import grant
 from verifier import Settings, db
 from verifier.db import utcnow
 from verifier.instance import blob_store, keyring
-from verifier.models import FileAccess, PackBuild, PackBuildStatus, Person, Role, StoredFile
+from verifier.models import FileAccess, PackBuild, PackBuildStatus, Person, Role
 from verifier.packs import (
     STALE_AFTER,
     PackOrder,
@@ -80,18 +81,7 @@ def file_of(packs_app: Flask, staff: Staff) -> dict[str, object]:
     certificate = answer.get_json()["id"]
     with packs_app.app_context():
         session = db.session()
-        pdf = _piece_pdf("Lettre", 2)
-        key = blob_store().put(pdf)
-        stored = StoredFile(
-            person_id=person,
-            kind="pdf",
-            title="Lettre à la préfecture",
-            original_sha256=key,
-            pdf_sha256=key,
-            pages=2,
-            size=len(pdf),
-        )
-        session.add(stored)
+        stored = store_letter(session, person, "Lettre à la préfecture", 2)
         session.commit()
         stored_id = stored.id
     return {"person": person, "certificate": certificate, "file": stored_id}
