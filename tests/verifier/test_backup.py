@@ -258,7 +258,10 @@ def test_backup_refuses_a_private_key_in_clear_and_can_leave_keys_out(
     assert not list(tmp_path.glob(".refused.tar*"))
 
 
-@pytest.mark.skipif(not SERVER_URL, reason="moves an archive from PostgreSQL to SQLite")
+@pytest.mark.skipif(
+    not SERVER_URL,
+    reason="needs a PostgreSQL server (DATABASE_URL, set in CI's second pass) to move from",
+)
 def test_an_archive_moves_from_postgresql_to_sqlite(
     demo_app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
