@@ -18,7 +18,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
 from tests.softhsm import SoftHsm, SoftToken, make_softhsm
-from verifier import Settings, create_app
+from verifier import Settings, create_app, seal_cache, verification_log
 from verifier.config import sqlalchemy_url
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
@@ -61,6 +61,8 @@ def app(settings: Settings) -> Iterator[Flask]:
     application = create_app(settings)
     application.config["TESTING"] = True
     yield application
+    verification_log.of(application).close()
+    seal_cache.of(application).close()
     application.extensions["sceau.engine"].dispose()
 
 

@@ -33,9 +33,11 @@ from verifier import (
     pack_pages,
     pages,
     portal_pages,
+    seal_cache,
     security,
     timeline_pages,
     tsa,
+    verification_log,
     wellknown,
 )
 from verifier.config import Settings, settings_of
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_upload_bytes
     db.init_app(app, settings.database_url)
+    verification_log.init_app(app, app.extensions["sceau.engine"])
+    seal_cache.init_app(app, app.extensions["sceau.engine"])
     from verifier import worker  # after db: it listens to the sessions' commits
 
     worker.init_app(app)

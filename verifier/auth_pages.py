@@ -46,7 +46,7 @@ from verifier.codes import CodePurpose, find_code, issue_code, redeem_code
 from verifier.config import settings_of
 from verifier.db import utcnow
 from verifier.i18n import translate
-from verifier.limits import limiter
+from verifier.limits import rate_limit
 from verifier.mail import queue_mail
 from verifier.models import Role, User
 from verifier.passwords import (
@@ -366,7 +366,7 @@ def sign_out() -> ResponseReturnValue:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+@rate_limit("5 per minute; 30 per hour", scope="forgot-password", methods=["POST"])
 def forgot() -> ResponseReturnValue:
     """The same answer whether or not the address has an account (no enumeration)."""
     if request.method == "GET":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+from limits import parse_many
 
 __all__ = ["ConfigError", "Settings", "settings_of", "sqlalchemy_url"]
 
@@ -147,6 +148,13 @@ class Settings:
             )
         if self.blob_store == "s3" and not self.s3_bucket:
             raise ConfigError("SCEAU_BLOB_STORE=s3 needs SCEAU_S3_BUCKET (the bucket's name)")
+        try:
+            parse_many(self.verify_rate_limit)
+        except ValueError:
+            raise ConfigError(
+                f"SCEAU_VERIFY_RATE_LIMIT={self.verify_rate_limit!r}: give limits such as "
+                "'60 per minute' or '60/minute;1000/day'"
+            ) from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -234,10 +242,6 @@ class Settings:
     def passphrase_file(self) -> Path:
         """Development only: a generated passphrase beside the keys it protects."""
         return self.keys_path / "passphrase"
-
-    @property
-    def rate_limit_storage(self) -> str:
-        return self.redis_url or "memory://"
 
     @property
     def is_sqlite(self) -> bool:

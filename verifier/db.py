@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -76,20 +78,53 @@ CONNECT_TIMEOUT = 5
 def make_engine(url: str) -> Engine:
     """The engine of one process, that outlives a database restart without being restarted.
 
-    ``pool_pre_ping`` tests a pooled connection before handing it out and replaces it if the
-    server closed it (a restart, a failover, an idle timeout); and when a query fails on a lost
-    connection SQLAlchemy invalidates every connection the pool opened before that moment, so
-    after an outage the next requests open fresh ones instead of failing one by one. Requests
-    made while the database is down fail fast (refused connection, or ``CONNECT_TIMEOUT``) and
-    answer 503 ``database-unavailable`` (verifier/errors.py).
+    When a query fails on a lost connection (a restart, a failover, an idle timeout on the
+    server's side), SQLAlchemy invalidates every connection the pool opened before that
+    moment: the request that met it answers 503 ``database-unavailable`` (verifier/errors.py)
+    and the next requests open fresh connections instead of failing one by one. Requests made
+    while the database is down fail fast (refused connection, or ``CONNECT_TIMEOUT``) and
+    answer 503 as well.
+
+    No ``pool_pre_ping``: it costs a round trip to the server on every checkout, that is on
+    every request, the seal page's included. A connection is pinged only when it has sat idle
+    in the pool for ``IDLE_PING_SECONDS`` (:func:`_ping_if_idle`): that is when a restart or
+    an idle timeout may have cut it unnoticed, and a visitor after a quiet night would
+    otherwise meet a 503. Under load no connection idles, so no request pays for a ping.
+    ``pool_recycle`` replaces a connection after an hour, before a proxy or a firewall between
+    the application and PostgreSQL closes it silently.
     """
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_recycle": 3600}
     if url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
     new = create_engine(url, **options)
     if new.dialect.name == "sqlite":
         event.listen(new, "connect", _sqlite_pragmas)
+    else:
+        event.listen(new, "checkin", _idle_from_now)
+        event.listen(new, "checkout", partial(_ping_if_idle, new.dialect))
     return new
+
+
+#: A pooled connection unused for this long is pinged before a request gets it.
+IDLE_PING_SECONDS = 10.0
+
+
+def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's pessimistic recipe, for idle connections only: a connection that fails
+    the ping raises DisconnectionError, and the pool retries the checkout with a new one."""
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_connection)
+    except Exception as exc:  # whatever the driver raises, the connection is gone
+        raise DisconnectionError("an idle pooled connection failed its ping") from exc
+    if not alive:
+        raise DisconnectionError("an idle pooled connection failed its ping")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

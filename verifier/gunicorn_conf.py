@@ -115,6 +115,14 @@ def child_exit(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid, str(_settings.metrics_multiproc_dir))  # type: ignore[no-untyped-call]
 
 
+def worker_exit(server: Any, worker: Any) -> None:
+    """Write the worker's buffered verification events before it goes (verifier/
+    verification_log.py; atexit would too, this does not depend on how the worker ends)."""
+    from verifier.verification_log import flush_all
+
+    flush_all()
+
+
 def when_ready(server: Any) -> None:
     server.log.info(
         "Sceau serving on http://%s:%s (%s workers x %s threads)",

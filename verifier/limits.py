@@ -1,25 +1,223 @@
-"""Rate limits on anonymous verification, per client address.
+"""Rate limits per client address: anonymous verification, and the forgotten-password form.
 
 A prefecture system verifying in bulk uses a token scoped ``verify`` and is exempt; anybody
 else (a phone scanning a QR code, a visitor dropping a PDF) shares the limit of their address.
 Counters live in Redis when SCEAU_REDIS_URL is set, so that every worker process sees the
 same count; in memory otherwise (one process, development).
+
+Fixed windows, as flask-limiter's default that this replaces: a limit "3 per minute" counts in
+a window that starts at the address's first request and lasts a minute. Why our own: the seal
+page is what a whole country's phones open, and flask-limiter cost it three round trips to
+Redis (count, then count and expiry again for the headers) and more Python than the page's own
+work once the page is cached (verifier/seal_cache.py). Here every limit of a request is counted
+by one script in one round trip that returns the counts and their expiries together.
+
+Answers: over the limit, 429 ``rate-limited`` in the visitor's language (verifier/errors.py)
+with ``Retry-After``; every counted answer carries ``X-RateLimit-Limit``, ``-Remaining`` and
+``-Reset`` (the tightest window), the headers flask-limiter sent. Redis unreachable: the
+request is served uncounted and a warning logged; refusing every verification because the
+counters' store is down would turn a hiccup into an outage.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+import functools
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+import redis
+from flask import Flask, Response, current_app, g, request
+from limits import RateLimitItem, parse_many
+from redis.exceptions import NoScriptError
+from werkzeug.exceptions import TooManyRequests
 
 from verifier.config import settings_of
 from verifier.tokens import Scope
 
-__all__ = ["anonymous_verification", "init_app", "limiter"]
+__all__ = [
+    "MemoryCounter",
+    "RedisCounter",
+    "Window",
+    "anonymous_verification",
+    "init_app",
+    "rate_limit",
+]
 
-# One limiter for the process: its storage is set by the last init_app. A server runs one
-# application per process, so this is that app's; tests build apps one after another.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_EXTENSION = "sceau.limits"
+_PREFIX = "sceau:limit"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One limit's window as a request left it."""
+
+    amount: int
+    count: int
+    reset_at: float  # epoch seconds
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.amount - self.count)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.amount
+
+
+class Counter(Protocol):
+    def hit(self, keys: Sequence[str], seconds: Sequence[int]) -> list[tuple[int, float]]:
+        """Count one request in each window; each window's (count, reset time)."""
+        ...
+
+
+# Each key counted and, when new, given its window; its count and time to live returned.
+_COUNT = """
+local answer = {}
+for i, key in ipairs(KEYS) do
+    local count = redis.call("incr", key)
+    if count == 1 then
+        redis.call("expire", key, ARGV[i])
+    end
+    answer[2 * i - 1] = count
+    answer[2 * i] = redis.call("ttl", key)
+end
+return answer
+"""
+
+
+class RedisCounter:
+    """Windows in Redis, shared by every process of the service.
+
+    Each thread keeps one connection and speaks to it directly (EVALSHA, then EVAL once if
+    the server does not know the script yet): redis-py's client, its pool and its retries cost
+    more Python than the count itself, on the page every scan opens."""
+
+    def __init__(self, url: str) -> None:
+        self._pool = redis.ConnectionPool.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._sha = hashlib.sha1(_COUNT.encode(), usedforsecurity=False).hexdigest()
+        self._local = threading.local()
+
+    def hit(self, keys: Sequence[str], seconds: Sequence[int]) -> list[tuple[int, float]]:
+        # redis-py's connection methods are untyped: Any keeps mypy strict elsewhere.
+        connection: Any = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._pool.make_connection()
+        try:
+            flat = self._run(connection, keys, seconds)
+        except (redis.ConnectionError, redis.TimeoutError):
+            connection.disconnect()  # the next request reconnects
+            raise
+        now = time.time()
+        return [(int(flat[2 * i]), now + max(int(flat[2 * i + 1]), 0)) for i in range(len(keys))]
+
+    def _run(self, connection: Any, keys: Sequence[str], seconds: Sequence[int]) -> list[int]:
+        try:
+            connection.send_command("EVALSHA", self._sha, len(keys), *keys, *seconds)
+            answer: list[int] = connection.read_response()
+        except NoScriptError:
+            connection.send_command("EVAL", _COUNT, len(keys), *keys, *seconds)
+            answer = connection.read_response()
+        return answer
+
+
+class MemoryCounter:
+    """Windows in this process's memory (development: one process)."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, keys: Sequence[str], seconds: Sequence[int]) -> list[tuple[int, float]]:
+        now = time.time()
+        answer = []
+        with self._lock:
+            if len(self._windows) > 100_000:  # addresses that came once: forget the ended
+                self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
+            for key, length in zip(keys, seconds, strict=True):
+                count, reset_at = self._windows.get(key, (0, 0.0))
+                if reset_at <= now:
+                    count, reset_at = 0, now + length
+                self._windows[key] = (count + 1, reset_at)
+                answer.append((count + 1, reset_at))
+        return answer
+
+
+def _counter() -> Counter:
+    found: Counter = current_app.extensions[_EXTENSION]
+    return found
+
+
+def _address() -> str:
+    # Behind a proxy, ProxyFix (SCEAU_BEHIND_PROXY) has put the client's address here.
+    return request.remote_addr or "unknown"
+
+
+def _count(scope: str, items: Sequence[RateLimitItem]) -> list[Window] | None:
+    address = _address()
+    keys = [f"{_PREFIX}:{scope}:{address}:{item.amount}/{item.get_expiry()}" for item in items]
+    try:
+        counted = _counter().hit(keys, [item.get_expiry() for item in items])
+    except redis.RedisError as exc:
+        log.warning("rate limit %s not counted: %s", scope, type(exc).__name__)
+        return None
+    return [
+        Window(item.amount, count, reset_at)
+        for item, (count, reset_at) in zip(items, counted, strict=True)
+    ]
+
+
+def rate_limit(
+    limits: str | Callable[[], str],
+    *,
+    scope: str,
+    exempt_when: Callable[[], bool] | None = None,
+    methods: Sequence[str] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Count each request of the view against ``limits`` ("5 per minute; 30 per hour", or a
+    function that reads them from the settings), per address; views of the same ``scope``
+    share one budget."""
+
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if (methods is None or request.method in methods) and not (
+                exempt_when is not None and exempt_when()
+            ):
+                spec = limits() if callable(limits) else limits
+                windows = _count(scope, parse_many(spec))
+                if windows:
+                    tightest = min(windows, key=lambda w: (w.remaining, -w.reset_at))
+                    g.sceau_rate_window = tightest
+                    if any(window.exceeded for window in windows):
+                        latest = max(w.reset_at for w in windows if w.exceeded)
+                        raise TooManyRequests(retry_after=max(1, int(latest - time.time())))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _headers(response: Response) -> Response:
+    window: Window | None = g.pop("sceau_rate_window", None)
+    if window is None:
+        return response
+    response.headers["X-RateLimit-Limit"] = str(window.amount)
+    response.headers["X-RateLimit-Remaining"] = str(window.remaining)
+    response.headers["X-RateLimit-Reset"] = str(int(window.reset_at))
+    if response.status_code == 429:
+        response.headers["Retry-After"] = str(max(1, int(window.reset_at - time.time())))
+    return response
 
 
 def _has_verify_token() -> bool:
@@ -34,13 +232,12 @@ def _verify_limit() -> str:
 
 
 # Shared by every anonymous verification route (scan page, upload page, API): one budget.
-anonymous_verification = limiter.shared_limit(
+anonymous_verification = rate_limit(
     _verify_limit, scope="anonymous-verification", exempt_when=_has_verify_token
 )
 
 
 def init_app(app: Flask) -> None:
-    settings = settings_of(app)
-    app.config["RATELIMIT_STORAGE_URI"] = settings.rate_limit_storage
-    app.config["RATELIMIT_KEY_PREFIX"] = "sceau"
-    limiter.init_app(app)
+    redis_url = settings_of(app).redis_url
+    app.extensions[_EXTENSION] = RedisCounter(redis_url) if redis_url else MemoryCounter()
+    app.after_request(_headers)

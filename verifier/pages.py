@@ -18,6 +18,7 @@ recorded in the holder's access log. Anonymous visitors see exactly what they sa
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,7 +37,7 @@ from sqlalchemy import select
 
 from signing.errors import SealFormatError
 from signing.seal import BirthDate, SealClaims, decode
-from verifier import db
+from verifier import db, seal_cache
 from verifier.access import record_access
 from verifier.accounts import signed_in_user
 from verifier.config import settings_of
@@ -56,6 +57,7 @@ from verifier.verification import (
     SealStatus,
     check_document,
     check_seal,
+    record_verification,
 )
 from verifier.wedge import scanned_seal_path
 
@@ -293,27 +295,52 @@ def scan_check() -> ResponseReturnValue:
 @anonymous_verification
 def seal(payload: str) -> ResponseReturnValue:
     """The page a phone camera opens from the QR code (``path:`` tolerates a trailing slash
-    that chat apps append; the seal decoder takes the last path segment)."""
+    that chat apps append; the seal decoder takes the last path segment).
+
+    An anonymous visitor's answer about a registered certificate is kept in memory until its
+    register row changes (verifier/seal_cache.py); the scan is recorded either way."""
+    as_json = prefers_json()
+    cache = seal_cache.of()
+    keys, today = keyring(), date.today()
+    key = None if signed_in_user() else (payload, current_language(), str(as_json))
+    if key is not None and (kept := cache.get(key, keys, today)) is not None:
+        record_verification(VerificationChannel.SCAN, kept.outcome, kept.certificate_id)
+        return Response(kept.body, mimetype=kept.mimetype)
+    epoch = cache.epoch
     try:
-        check = check_seal(db.session(), keyring(), payload, channel=VerificationChannel.SCAN)
+        check = check_seal(db.session(), keys, payload, channel=VerificationChannel.SCAN)
     except SealFormatError as exc:
-        if prefers_json():
+        if as_json:
             body = {"error": "malformed-seal", "message": gettext("malformed-seal", detail=exc)}
             return jsonify(body), 400
         raise ApiError(400, "seal-unreadable") from None
     history = _prefecture_history(check)
-    if prefers_json():
-        return jsonify(seal_check_json(check))
-    rows, from_seal = _seal_rows(check)
-    verdict = _status_verdict(check.status, check.certificate, key_reason=check.key_reason)
-    return render_template(
-        "seal.html",
-        verdict=verdict,
-        rows=rows,
-        from_seal=from_seal,
-        history=history,
-        log=log_view(check),
-    )
+    if as_json:
+        response = jsonify(seal_check_json(check))
+    else:
+        rows, from_seal = _seal_rows(check)
+        verdict = _status_verdict(check.status, check.certificate, key_reason=check.key_reason)
+        page = render_template(
+            "seal.html",
+            verdict=verdict,
+            rows=rows,
+            from_seal=from_seal,
+            history=history,
+            log=log_view(check),
+        )
+        response = Response(page, mimetype="text/html")
+    if key is not None and check.certificate is not None and check.genuine:
+        answer = seal_cache.CachedAnswer(
+            body=response.get_data(),
+            mimetype=response.mimetype or "text/html",
+            outcome=str(check.status),
+            certificate_id=check.certificate.id,
+            keyring=keys,
+            day=today,
+            until=time.monotonic() + seal_cache.TTL_SECONDS,
+        )
+        cache.put(key, answer, epoch=epoch)
+    return response
 
 
 # ----------------------------------------------------------------------------- prefecture

@@ -14,8 +14,9 @@ checked against today's tree with a consistency proof.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -283,11 +284,31 @@ def certificate_proofs(
             return None
     source = DatabaseNodes(session, head.tree_size)
     return CertificateProofs(
-        head,
-        tuple(
-            LeafProof(row, inclusion_proof(source, row.leaf_index, head.tree_size)) for row in rows
-        ),
+        head, tuple(LeafProof(row, _inclusion(source, row.leaf_index, head)) for row in rows)
     )
+
+
+#: Inclusion proofs already built, by (root hash, tree size, leaf index): a root hash commits
+#: to every leaf of its tree, so a proof under it never changes, whichever database (or test)
+#: it came from. A QR code scanned again before the next issuance costs no node query.
+_PROOFS: OrderedDict[tuple[bytes, int, int], InclusionProof] = OrderedDict()
+_PROOFS_KEPT = 4096
+_proofs_lock = threading.Lock()
+
+
+def _inclusion(source: DatabaseNodes, leaf_index: int, head: SignedTreeHead) -> InclusionProof:
+    key = (head.root_hash, head.tree_size, leaf_index)
+    with _proofs_lock:
+        found = _PROOFS.get(key)
+        if found is not None:
+            _PROOFS.move_to_end(key)
+            return found
+    proof = inclusion_proof(source, leaf_index, head.tree_size)
+    with _proofs_lock:
+        _PROOFS[key] = proof
+        while len(_PROOFS) > _PROOFS_KEPT:
+            _PROOFS.popitem(last=False)
+    return proof
 
 
 def consistency(session: Session, first: int, second: int) -> ConsistencyProof:

@@ -21,9 +21,9 @@ from signing.keys import KeyStatus
 from signing.pades import PdfSignatureReport, validate_pdf
 from signing.seal import SealVerification, decode, verify
 from signing.trust import TrustedKey, TrustList
-from verifier import metrics
+from verifier import metrics, verification_log
 from verifier.keyring import Keyring
-from verifier.models import Certificate, CertificateStatus, VerificationChannel, VerificationEvent
+from verifier.models import Certificate, CertificateStatus, VerificationChannel
 from verifier.transparency import CertificateProofs, certificate_proofs
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "check_document",
     "check_seal",
     "online_status",
+    "record_verification",
 ]
 
 # A PDF's header may follow up to 1024 bytes of junk (ISO 32000-1, 7.5.2, as readers accept).
@@ -149,9 +150,9 @@ def check_seal(
     check = SealCheck(status, tuple(reasons), result, certificate)
     if check.genuine and certificate is not None:
         check = replace(check, log=certificate_proofs(session, certificate.id))
-    # Recorded last, so that the reads above and this write share one transaction (its commit
-    # ends it: no second transaction to open and roll back at the end of the request).
-    _record(session, channel, status, certificate if status not in _UNTRUSTED else None)
+    # Recorded in memory, written in batches (verifier/verification_log.py): the page itself
+    # writes nothing.
+    record_verification(channel, status, certificate if status not in _UNTRUSTED else None)
     return check
 
 
@@ -180,7 +181,7 @@ def check_document(
     if certificate is not None:
         status = online_status(certificate, trust=keyring.trust)
         check = DocumentCheck(DocumentMatch.EXACT, (), certificate, status, report)
-        _record(session, channel, check.match, certificate)
+        record_verification(channel, check.match, certificate)
         return check
 
     reasons: list[str] = []
@@ -210,7 +211,7 @@ def check_document(
         reasons = reasons or ["differs-from-issued-file"]
         status = online_status(certificate, trust=keyring.trust)
         check = DocumentCheck(DocumentMatch.MODIFIED, tuple(reasons), certificate, status, report)
-    _record(session, channel, check.match, certificate)
+    record_verification(channel, check.match, certificate)
     return check
 
 
@@ -239,15 +240,11 @@ def _by_identifier(session: Session, pdf: bytes) -> Certificate | None:
     return session.get(Certificate, match.group(1).decode("ascii")) if match else None
 
 
-def _record(
-    session: Session, channel: VerificationChannel, outcome: str, certificate: Certificate | None
+def record_verification(
+    channel: VerificationChannel, outcome: str, certificate: Certificate | str | None
 ) -> None:
-    session.add(
-        VerificationEvent(
-            channel=str(channel),
-            outcome=str(outcome),
-            certificate_id=certificate.id if certificate is not None else None,
-        )
-    )
-    session.commit()
+    """That a check happened (its channel and outcome), for a certificate or its id."""
+    if isinstance(certificate, Certificate):
+        certificate = certificate.id
+    verification_log.of().record(str(channel), str(outcome), certificate)
     metrics.verified(str(channel), str(outcome))

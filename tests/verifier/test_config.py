@@ -56,8 +56,14 @@ def test_upload_size_rate_limit_and_redis_come_from_the_environment(tmp_path: Pa
     )
     assert settings.max_upload_bytes == 5 * 1024 * 1024
     assert settings.verify_rate_limit == "10 per minute"
-    assert settings.rate_limit_storage == "redis://127.0.0.1:6379/2"
-    assert Settings.from_env({"SCEAU_INSTANCE": str(tmp_path)}).rate_limit_storage == "memory://"
+    assert settings.redis_url == "redis://127.0.0.1:6379/2"
+    assert not Settings.from_env({"SCEAU_INSTANCE": str(tmp_path)}).redis_url
+
+
+@pytest.mark.parametrize("value", ["lots", "3 per fortnight", "per minute", ""])
+def test_a_nonsense_rate_limit_is_refused_at_start(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="SCEAU_VERIFY_RATE_LIMIT"):
+        Settings.from_env({"SCEAU_INSTANCE": str(tmp_path), "SCEAU_VERIFY_RATE_LIMIT": value})
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "lots", ""])

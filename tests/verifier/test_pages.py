@@ -28,7 +28,7 @@ from signing.seal import (
     new_certificate_id,
 )
 from tests.verifier.conftest import Staff, form_token, issue_body
-from verifier import db
+from verifier import db, verification_log
 from verifier.i18n import COOKIE, LANGUAGES, has_message, translate
 from verifier.instance import keyring
 from verifier.models import Certificate, RevocationReason, VerificationEvent
@@ -270,6 +270,7 @@ def test_a_client_preferring_json_gets_what_the_api_answers(
 
 def test_a_scan_is_recorded_as_such(client: FlaskClient, ready_app: Flask, seals: Seals) -> None:
     client.get(_path(seals.urls["valid"]))
+    verification_log.of(ready_app).flush()  # written in batches, at most a second later
     with ready_app.app_context():
         channels = db.session().scalars(select(VerificationEvent.channel)).all()
     assert channels == ["scan"]
@@ -365,6 +366,7 @@ def test_a_drop_is_recorded_as_an_upload(
     client: FlaskClient, ready_app: Flask, staff: Staff
 ) -> None:
     _drop(client, b"%PDF-1.7\n%%EOF\n")
+    verification_log.of(ready_app).flush()
     with ready_app.app_context():
         channels = db.session().scalars(select(VerificationEvent.channel)).all()
     assert channels == ["upload"]
