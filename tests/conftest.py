@@ -7,19 +7,16 @@ a fresh schema of that PostgreSQL database for each test, dropped afterwards.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
 
 from tests.softhsm import SoftHsm, SoftToken, make_softhsm
+from tests.tools import postgres_schema
 from verifier import Settings, create_app, seal_cache, verification_log
-from verifier.config import sqlalchemy_url
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 
@@ -29,17 +26,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if not SERVER_URL:
         yield f"sqlite:///{tmp_path / 'instance' / 'sceau.db'}"
         return
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(sqlalchemy_url(SERVER_URL))
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in SERVER_URL else "?"
-    try:
-        yield f"{SERVER_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with postgres_schema(SERVER_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -87,6 +87,9 @@ class SealCache:
         self._listening = threading.Event()
         self._listener: threading.Thread | None = None
         self._closed = threading.Event()
+        #: The listening connection's server process (what an operator sees in
+        #: pg_stat_activity, and what a test cuts to play an outage).
+        self.listener_pid: int | None = None
 
     # ------------------------------------------------------------------ reading and writing
 
@@ -200,6 +203,7 @@ def _listen(
                 cache = cache_ref()
                 if cache is None:
                     return
+                cache.listener_pid = connection.info.backend_pid
                 cache.clear()  # whatever changed while nobody listened
                 listening.set()
                 del cache

@@ -184,3 +184,59 @@ def test_two_app_instances_share_the_count_through_redis(
     finally:
         for app in apps:
             app.extensions["sceau.engine"].dispose()
+
+
+def test_counted_answers_say_what_is_left_and_a_refusal_when_to_come_back(
+    ready_app: Flask, staff: Staff
+) -> None:
+    url = _seal_url(ready_app, staff)
+    client = ready_app.test_client()
+    first = client.get(_page(url))
+    assert first.headers["X-RateLimit-Limit"] == "3"
+    assert first.headers["X-RateLimit-Remaining"] == "2"
+    reset = int(first.headers["X-RateLimit-Reset"])
+    assert 0 < reset - time.time() <= 60
+    client.get(_page(url))
+    client.get(_page(url))
+    refused = client.get(_page(url))
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # Pages that count nothing say nothing of a budget.
+    assert "X-RateLimit-Limit" not in client.get("/verifier").headers
+
+
+@pytest.mark.slow
+def test_redis_answers_the_count_in_one_round_trip_and_its_outage_refuses_nobody(
+    settings: Settings, redis_url: str
+) -> None:
+    """Each counted request is one command to Redis (the script that counts and reads the
+    window); with Redis gone, verification goes on uncounted rather than failing."""
+    shared = replace(settings, redis_url=redis_url)
+    shared.instance_path.mkdir(parents=True, exist_ok=True)
+    app = create_app(shared)
+    try:
+        assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+        monitor = redis.Redis.from_url(redis_url)
+        monitor.config_resetstat()
+        client = app.test_client()
+        seal = {"seal": "AAAA"}
+        assert client.post("/api/v1/verify", json=seal).status_code == 422
+        assert client.post("/api/v1/verify", json=seal).status_code == 422
+        calls = {
+            name.removeprefix("cmdstat_"): stats["calls"]
+            for name, stats in monitor.info("commandstats").items()
+        }
+        # One script call per request (plus one EVAL the first time, for a server that did
+        # not know the script yet); its INCR and TTL are the only others, no GET after it.
+        assert calls.get("evalsha", 0) == 2, calls
+        assert calls.get("eval", 0) <= 1, calls
+        assert calls.get("incr") == calls.get("ttl") == 2, calls
+        assert "get" not in calls, calls
+        monitor.shutdown(nosave=True)
+        monitor.close()
+        answer = client.post("/api/v1/verify", json=seal)
+        assert answer.status_code == 422  # checked (and refused as malformed), not a 500
+        assert "X-RateLimit-Limit" not in answer.headers
+    finally:
+        app.extensions["sceau.engine"].dispose()
