@@ -7,7 +7,12 @@ Redis answers (else in memory), `wrk` on loopback with N keep-alive connections.
 what the same server does per request before any Sceau work. Goal (issue 10): zero errors on
 the seal URL and seal/hello throughput ratio >= 0.5.
 
-    .venv/bin/python bench/load.py [--duration 60] [--connections 64]
+The bench scans one certificate, so after the first scan each process answers from its memory
+of that certificate (verifier/seal_cache.py): the path of a QR code scanned again, with the
+rate limit charged and the scan recorded each time. ``--no-seal-cache`` runs the same with
+``SCEAU_SEAL_CACHE=0``: every scan checked against the register (queries, proofs, rendering).
+
+    .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--no-seal-cache]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust; a database ``sceau_bench_*`` is
 created and dropped) and ``wrk`` (apt-get install wrk).
@@ -195,6 +200,11 @@ def main() -> int:
         default="redis://127.0.0.1:6379/14",
         help="rate-limit counters, as in production; memory when no Redis answers there",
     )
+    parser.add_argument(
+        "--no-seal-cache",
+        action="store_true",
+        help="SCEAU_SEAL_CACHE=0: every scan checked against the register",
+    )
     args = parser.parse_args()
 
     wrk = shutil.which("wrk")
@@ -220,6 +230,7 @@ def main() -> int:
             "SCEAU_REDIS_URL": redis_url,
             "SCEAU_WORKERS": str(args.workers),
             "SCEAU_THREADS": str(args.worker_threads),
+            "SCEAU_SEAL_CACHE": "0" if args.no_seal_cache else "1",
             # The workers' metric samples, removed with the rest of the bench's files.
             "PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / "metrics"),
         }
@@ -263,6 +274,8 @@ def main() -> int:
             print(f"server: {' '.join(command[2:])}")
             counters = redis_url or "memory"
             print(f"database: PostgreSQL (fresh database); rate-limit counters: {counters}")
+            cache = "off (every scan checked)" if args.no_seal_cache else "on"
+            print(f"seal page memory (SCEAU_SEAL_CACHE): {cache}")
             print(
                 f"load: wrk, {args.connections} connections, {args.threads} threads, "
                 f"{args.duration} s per route, loopback; load average before {_loadavg()}"

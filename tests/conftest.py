@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,28 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.softhsm import SoftHsm, SoftToken, make_softhsm
 from tests.tools import postgres_schema
-from verifier import Settings, create_app, seal_cache, verification_log
+from verifier import Settings, close_app, create_app, live_apps
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
+
+
+@contextmanager
+def _closing_new_apps() -> Iterator[None]:
+    """Close every application made inside (its job threads, buffered rows, listener and
+    pooled connections): none outlives its test to fail a later one when it is collected."""
+    before = {id(app) for app in live_apps()}
+    try:
+        yield
+    finally:
+        for app in live_apps():
+            if id(app) not in before:
+                close_app(app)
+
+
+@pytest.fixture(autouse=True)
+def _apps_closed() -> Iterator[None]:
+    with _closing_new_apps():
+        yield
 
 
 @pytest.fixture
@@ -26,7 +46,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if not SERVER_URL:
         yield f"sqlite:///{tmp_path / 'instance' / 'sceau.db'}"
         return
-    with postgres_schema(SERVER_URL) as url:
+    # Apps are closed before their schema goes (the autouse fixture would close them after).
+    with postgres_schema(SERVER_URL) as url, _closing_new_apps():
         yield url
 
 
@@ -49,9 +70,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     application = create_app(settings)
     application.config["TESTING"] = True
     yield application
-    verification_log.of(application).close()
-    seal_cache.of(application).close()
-    application.extensions["sceau.engine"].dispose()
+    close_app(application)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import weakref
 from pathlib import Path
 
 from flask import Flask
@@ -44,10 +45,13 @@ from verifier.config import Settings, settings_of
 from verifier.db import MAX_DATABASE_ID
 from verifier.keys import uses_development_passphrase
 
-__all__ = ["Settings", "create_app", "settings_of"]
+__all__ = ["Settings", "close_app", "create_app", "live_apps", "settings_of"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 log = logging.getLogger(__name__)
+
+# The applications of this process not yet collected: a server has one, a test run many.
+_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
 
 
 class DatabaseId(IntegerConverter):
@@ -115,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     ):
         app.register_blueprint(area.bp)
     cli.init_app(app)
+    _apps.add(app)
     if uses_development_passphrase(settings):
         log.warning(
             "WARNING: development passphrase: the keys are protected by a passphrase stored "
@@ -123,3 +128,21 @@ def create_app(settings: Settings | None = None) -> Flask:
             settings.passphrase_file,
         )
     return app
+
+
+def live_apps() -> list[Flask]:
+    """This process's applications (a worker's one; every one a test run has not dropped)."""
+    return list(_apps)
+
+
+def close_app(app: Flask, *, timeout: float = 30.0) -> None:
+    """Release what ``app`` holds, in the order that loses nothing: its in-process jobs
+    finish, its buffered verification events are written, its seal-cache listener stops, and
+    its pooled connections close. For a worker process about to exit (verifier/
+    gunicorn_conf.py) and for a test done with its app; closing twice does nothing more."""
+    from verifier import worker
+
+    worker.shut_down(app, timeout=timeout)
+    verification_log.of(app).close()
+    seal_cache.of(app).close()
+    app.extensions["sceau.engine"].dispose()

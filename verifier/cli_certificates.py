@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bundles.certificate.samples import sample_document
@@ -43,6 +43,8 @@ from verifier.models import (
     Correspondence,
     CorrespondenceChannel,
     CorrespondenceDirection,
+    Job,
+    JobState,
     Office,
     PackBuild,
     Person,
@@ -792,6 +794,21 @@ def _referenced(session: Session) -> Iterable[str]:
     return named
 
 
+def _prune_jobs(session: Session, days: int, *, dry_run: bool) -> int:
+    """Finished jobs older than ``days``: a mail job's payload holds an address and a message,
+    kept no longer than an operator needs to look into a failure."""
+    finished = (
+        Job.state.in_([JobState.DONE, JobState.FAILED]),
+        Job.finished_at.is_not(None),
+        Job.finished_at < utcnow() - timedelta(days=days),
+    )
+    if dry_run:
+        return int(session.scalar(select(func.count()).select_from(Job).where(*finished)) or 0)
+    result: CursorResult[Any] = session.execute(delete(Job).where(*finished))  # type: ignore[assignment]
+    session.commit()
+    return int(result.rowcount or 0)
+
+
 @click.command("gc")
 @click.option(
     "--older-than",
@@ -801,21 +818,35 @@ def _referenced(session: Session) -> Iterable[str]:
     metavar="SECONDS",
     help="Only blobs written longer ago: younger ones may belong to an issuance in flight.",
 )
+@click.option(
+    "--jobs-older-than",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Remove background jobs finished (done or failed) longer ago.",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
 @with_appcontext
-def gc_command(older_than: int, dry_run: bool) -> None:
-    """Remove blobs no certificate names (left by an issuance that failed before its commit)."""
+def gc_command(older_than: int, jobs_older_than: int, dry_run: bool) -> None:
+    """Remove blobs no certificate names (left by an issuance that failed before its commit)
+    and background jobs long finished."""
     store = blob_store()
-    referenced = _referenced(db.session())
+    session = db.session()
+    referenced = _referenced(session)
     if dry_run:
         keep = set(referenced)
         orphans = [key for key in store.keys_older_than(older_than) if key not in keep]
         for key in orphans:
             click.echo(key)
         click.echo(f"{len(orphans)} orphan blob(s) would be removed")
+        jobs = _prune_jobs(session, jobs_older_than, dry_run=True)
+        click.echo(f"{jobs} finished job(s) would be removed")
         return
     removed = store.sweep(referenced, older_than=older_than)
     click.echo(f"{len(removed)} orphan blob(s) removed")
+    jobs = _prune_jobs(session, jobs_older_than, dry_run=False)
+    click.echo(f"{jobs} finished job(s) removed")
 
 
 COMMANDS: list[click.Command] = [

@@ -111,6 +111,10 @@ class Settings:
     # Background jobs (verifier/worker.py): run them in the web process too (development,
     # `make run`); production sets SCEAU_INPROCESS_WORKER=0 and runs `sceau worker`.
     inprocess_worker: bool = True
+    # The seal page's memory of registered certificates (verifier/seal_cache.py; PostgreSQL
+    # only). Off: every scan is checked against the register (bench/load.py --no-seal-cache
+    # measures that path).
+    seal_cache: bool = True
     # Fault tests only (verifier/faults.py): "point=marker-file" holds the process at a named
     # point (after a blob is written, before the commit) so that a test can kill -9 it there.
     fault_pause: str | None = None
@@ -205,6 +209,7 @@ class Settings:
                 Path(env["SCEAU_PKCS11_PIN_FILE"]) if env.get("SCEAU_PKCS11_PIN_FILE") else None
             ),
             inprocess_worker=env.get("SCEAU_INPROCESS_WORKER", "1") not in {"0", "false", "no"},
+            seal_cache=env.get("SCEAU_SEAL_CACHE", "1") not in {"0", "false", "no"},
             fault_pause=env.get("SCEAU_FAULT_PAUSE") or None,
             blob_store=env.get("SCEAU_BLOB_STORE") or "folder",
             s3_endpoint=env.get("SCEAU_S3_ENDPOINT") or None,

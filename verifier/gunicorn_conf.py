@@ -116,11 +116,12 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 def worker_exit(server: Any, worker: Any) -> None:
-    """Write the worker's buffered verification events before it goes (verifier/
-    verification_log.py; atexit would too, this does not depend on how the worker ends)."""
-    from verifier.verification_log import flush_all
+    """Close the worker's application before it goes: its buffered verification events are
+    written (verifier/verification_log.py), its listener and its connections closed."""
+    from verifier import close_app, live_apps
 
-    flush_all()
+    for app in live_apps():
+        close_app(app, timeout=graceful_timeout)
 
 
 def when_ready(server: Any) -> None:

@@ -26,6 +26,7 @@ Only a registered certificate's answer is kept (a forged or unknown seal costs i
 every time, so nobody can fill the memory with junk), only for anonymous visitors (a signed-in
 prefecture agent's page lists the history and records their look), and only on PostgreSQL:
 SQLite has no LISTEN, and a `sceau revoke` in another process would go unheard.
+``SCEAU_SEAL_CACHE=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
+from verifier.config import settings_of
 from verifier.keyring import Keyring
 from verifier.models import Certificate, Revocation
 
@@ -76,8 +78,8 @@ class CachedAnswer:
 class SealCache:
     """One process's answers, and the listener that keeps them true."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.enabled = engine.dialect.name == "postgresql"
+    def __init__(self, engine: Engine, *, enabled: bool = True) -> None:
+        self.enabled = enabled and engine.dialect.name == "postgresql"
         self._url = engine.url
         self._answers: OrderedDict[tuple[str, ...], CachedAnswer] = OrderedDict()
         self._by_certificate: dict[str, set[tuple[str, ...]]] = {}
@@ -258,7 +260,7 @@ event.listen(Session, "after_flush", _announce_changes)
 
 
 def init_app(app: Flask, engine: Engine) -> None:
-    app.extensions[_EXTENSION] = SealCache(engine)
+    app.extensions[_EXTENSION] = SealCache(engine, enabled=settings_of(app).seal_cache)
 
 
 def of(app: Flask | None = None) -> SealCache:

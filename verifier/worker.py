@@ -37,6 +37,7 @@ __all__ = [
     "PermanentJobError",
     "Worker",
     "kick",
+    "shut_down",
     "start_poller",
     "wait_for_jobs",
 ]
@@ -225,6 +226,15 @@ def wait_for_jobs(app: Flask, timeout: float | None = None) -> None:
             return
         for future in pending:
             future.result(timeout=timeout)
+
+
+def shut_down(app: Flask, *, timeout: float | None = None) -> None:
+    """Let the in-process drains in flight finish, then stop the pool's threads."""
+    wait_for_jobs(app, timeout)
+    with _lock:
+        pool: ThreadPoolExecutor | None = app.extensions.pop(_POOL, None)
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 def start_poller(app: Flask, *, poll: float = 2.0) -> threading.Thread:

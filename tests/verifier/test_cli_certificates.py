@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -465,3 +465,34 @@ def test_every_demo_seal_is_genuine(ready_app: Flask, runner: FlaskCliRunner) ->
         assert verdict["genuine"], (certificate["type"], verdict["reasons"])
         statuses.add(verdict["status"])
     assert statuses == {"valid", "revoked", "superseded", "expired"}
+
+
+def test_gc_removes_jobs_finished_long_ago_and_keeps_the_rest(
+    ready_app: Flask, runner: FlaskCliRunner
+) -> None:
+    from verifier import db
+    from verifier.models import Job, JobState
+
+    now = datetime.now(UTC)
+    with ready_app.app_context():
+        session = db.session()
+        session.add_all(
+            [
+                Job(kind="mail", state=JobState.DONE, finished_at=now - timedelta(days=40)),
+                Job(kind="mail", state=JobState.FAILED, finished_at=now - timedelta(days=31)),
+                Job(kind="mail", state=JobState.DONE, finished_at=now - timedelta(days=2)),
+                Job(kind="mail", state=JobState.QUEUED),
+                Job(kind="mail", state=JobState.RUNNING),
+            ]
+        )
+        session.commit()
+    dry = runner.invoke(args=["gc", "--dry-run"])
+    assert "2 finished job(s) would be removed" in dry.output
+    result = runner.invoke(args=["gc"])
+    assert result.exit_code == 0, result.output
+    assert "2 finished job(s) removed" in result.output
+    with ready_app.app_context():
+        left = sorted(
+            (job.state, job.finished_at is None) for job in db.session().scalars(select(Job))
+        )
+    assert left == [("done", False), ("queued", True), ("running", True)]
