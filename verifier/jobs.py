@@ -11,7 +11,8 @@ A claimed job is leased (``locked_by``, ``locked_until``); the worker renews the
 job runs (verifier/worker.py). A worker killed with SIGKILL renews nothing: once the lease runs
 out the next claim takes the job again, attempts + 1. A failure is retried after an exponential
 backoff until ``max_attempts``; then the job is ``failed`` and stays for an operator to read
-(``last_error``), and the pack build it concerns says failed.
+(``last_error``), and the row it concerns says so: the pack build says failed, an appointment
+whose convocation mail never went gets an ``appointment.mail-failed`` audit entry.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from verifier import audit
 from verifier.db import utcnow
 from verifier.models import Job, JobState, PackBuild, PackBuildStatus
 
 __all__ = [
+    "CONVOCATION_MAIL",
     "KINDS",
     "LEASE",
     "MAIL",
@@ -45,7 +48,9 @@ __all__ = [
 
 PACK_BUILD = "pack-build"
 MAIL = "mail"
-KINDS = (PACK_BUILD, MAIL)
+#: A mail (payload as MAIL's) that, once sent, marks its appointment mailed (journey_mail.py).
+CONVOCATION_MAIL = "convocation-mail"
+KINDS = (PACK_BUILD, MAIL, CONVOCATION_MAIL)
 #: How long a claim holds a job without renewal; the worker renews every third of it.
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
@@ -208,13 +213,18 @@ def fail(
 
 def _give_up(session: Session, job_id: int) -> None:
     """The row a job concerns says failed too (a build nobody will finish must not say
-    "running" forever); not committed here."""
-    build_id = session.scalar(select(Job.pack_build_id).where(Job.id == job_id))
-    if build_id is not None:
+    "running" forever; an appointment whose convocation mail never went has it in the audit
+    log, under the agent who asked for the mail); not committed here."""
+    job = session.execute(
+        select(Job.kind, Job.payload, Job.pack_build_id, Job.attempts, Job.last_error).where(
+            Job.id == job_id
+        )
+    ).one()
+    if job.pack_build_id is not None:
         session.execute(
             update(PackBuild)
             .where(
-                PackBuild.id == build_id,
+                PackBuild.id == job.pack_build_id,
                 PackBuild.status.in_([PackBuildStatus.QUEUED, PackBuildStatus.RUNNING]),
             )
             .values(
@@ -222,6 +232,21 @@ def _give_up(session: Session, job_id: int) -> None:
                 error="internal error (retries exhausted)",
                 finished_at=utcnow(),
             )
+        )
+    if job.kind == CONVOCATION_MAIL:
+        payload = job.payload
+        audit.append(
+            session,
+            actor=str(payload.get("actor") or "worker"),
+            action="appointment.mail-failed",
+            object_type="appointment",
+            object_id=str(payload.get("appointment", "")),
+            details={
+                "person": payload.get("person"),
+                "job": job_id,
+                "attempts": job.attempts,
+                "error": job.last_error[:200],
+            },
         )
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bundles.errors import CertificateError
@@ -23,7 +23,6 @@ from verifier import db
 from verifier.access import record_access
 from verifier.api_input import json_object
 from verifier.auth import current_token, require_scope
-from verifier.config import settings_of
 from verifier.errors import ApiError
 from verifier.instance import blob_store, keyring
 from verifier.issuance import IdempotencyConflict, IssuanceError
@@ -219,8 +218,12 @@ def add_training(person_id: str) -> ResponseReturnValue:
 @bp.post("/persons/<person_id>/appointments")
 @require_scope(Scope.ISSUE)
 def add_appointment(person_id: str) -> ResponseReturnValue:
-    """Schedules and issues the convocation; ``"send_mail": true`` also mails it (a mail
-    failure keeps the appointment: ``"mailed": false`` in the answer)."""
+    """Schedules and issues the convocation; ``"send_mail": true`` also queues its mail.
+
+    The answer's ``"mail_queued"`` says whether it was queued (false without ``send_mail``, or
+    when the person has no address); a worker sends it afterwards, so ``"mailed"`` (the mail
+    server took it) is false in this answer and true in the person's journey once it went.
+    """
     token, office = _token_office()
     body = json_object()
     person = _person(person_id, office)
@@ -246,9 +249,8 @@ def add_appointment(person_id: str) -> ResponseReturnValue:
     except (IssuanceError, ClaimsError, CertificateError) as error:
         session.rollback()
         raise ApiError(422, "cannot-issue", detail=str(error)) from None
-    if send:
-        mail_convocation(session, settings_of(current_app), appointment, actor=actor)
-    return jsonify(appointment_json(appointment)), 201
+    queued = send and mail_convocation(session, appointment, actor=actor)
+    return jsonify({**appointment_json(appointment), "mail_queued": queued}), 201
 
 
 @bp.post("/trainings/<training_id>/certificate")

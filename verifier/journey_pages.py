@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,6 @@ from signing.errors import ClaimsError
 from verifier import correspondence_pages, db
 from verifier.access import actor_label, record_access
 from verifier.accounts import require_role
-from verifier.config import settings_of
 from verifier.i18n import gettext
 from verifier.instance import blob_store, keyring
 from verifier.issuance import IssuanceError
@@ -261,7 +260,8 @@ def _schedule(
     agent: _Agent, form: Form, replaces: Appointment | None = None
 ) -> ResponseReturnValue:
     """Schedule (or reschedule) from the form; the convocation is sealed and, if asked and
-    possible, mailed: a mail failure keeps the appointment and is said on the page."""
+    possible, its mail queued: the page says it will be sent (a worker sends it; the list
+    marks the appointment once it went), or that it cannot be (the person has no address)."""
     try:
         data = appointment_input(form)
         appointment = schedule_appointment(
@@ -283,10 +283,8 @@ def _schedule(
         return _appointments_page(agent, error=gettext("journey-error-cannot-issue"), status=400)
     mail = None
     if form.get("send_mail") == "1":
-        sent = mail_convocation(
-            agent.session, settings_of(current_app), appointment, actor=actor_label(agent.user)
-        )
-        mail = "sent" if sent else "failed"
+        queued = mail_convocation(agent.session, appointment, actor=actor_label(agent.user))
+        mail = "queued" if queued else "failed"
     target = url_for(".appointments", person_id=agent.person.id, mail=mail)
     return redirect(target, 303)
 

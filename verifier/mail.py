@@ -17,6 +17,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from hashlib import sha256
@@ -72,13 +73,27 @@ def send_mail(
         raise MailError(f"cannot send mail through {settings.smtp_host}: {exc}") from exc
 
 
-def queue_mail(session: Session, *, to: str, subject: str, body: str) -> Job:
+def queue_mail(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str = jobs.MAIL,
+    extra: Mapping[str, Any] | None = None,
+) -> Job:
     """Queue a message (sent by a worker after the caller commits); its Message-ID is fixed
-    now so that every attempt sends the same one."""
+    now so that every attempt sends the same one.
+
+    ``kind`` names the handler that sends it (verifier/worker.py): :data:`jobs.MAIL` only
+    sends; :data:`jobs.CONVOCATION_MAIL` also records on the appointment that it went. Its
+    ``extra`` fields are kept in the job beside the message (``send_job`` ignores them).
+    """
     return jobs.enqueue(
         session,
-        jobs.MAIL,
+        kind,
         payload={
+            **(extra or {}),
             "to": to,
             "subject": subject,
             "body": body,

@@ -342,7 +342,16 @@ _SCHEMAS.update(
                 "note": {"type": "string"},
                 "convocation_id": {"type": ["string", "null"]},
                 "rescheduled_to_id": {"type": ["integer", "null"]},
-                "mailed": {"type": "boolean"},
+                "mailed": {
+                    "type": "boolean",
+                    "description": "the mail server took the convocation e-mail; it is sent "
+                    "in the background, so false in the scheduling answer even with send_mail",
+                },
+                "mail_queued": {
+                    "type": "boolean",
+                    "description": "in the scheduling answer only: the convocation e-mail "
+                    "was queued (send_mail and the person has an address)",
+                },
             },
         },
         "StoredFile": {
@@ -431,7 +440,7 @@ def _journey_paths() -> dict[str, Any]:
             "post": {
                 "operationId": "scheduleAppointment",
                 "summary": "Schedule an appointment and issue its sealed convocation (scope "
-                "issue); send_mail also e-mails it",
+                "issue); send_mail also queues its e-mail, sent in the background",
                 "security": [{"token": []}],
                 "parameters": [_PERSON_ID],
                 "requestBody": {

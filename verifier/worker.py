@@ -69,9 +69,18 @@ def _run_mail(app: Flask, job: Job) -> None:
     send_job(settings_of(app), job.payload)
 
 
+def _run_convocation_mail(app: Flask, job: Job) -> None:
+    from verifier.journey_mail import send_queued_convocation
+
+    sessions: sessionmaker[Session] = app.extensions["sceau.sessions"]
+    with sessions() as session:
+        send_queued_convocation(session, settings_of(app), job.payload)
+
+
 HANDLERS: dict[str, Callable[[Flask, Job], None]] = {
     jobs.PACK_BUILD: _run_pack_build,
     jobs.MAIL: _run_mail,
+    jobs.CONVOCATION_MAIL: _run_convocation_mail,
 }
 
 

@@ -1,5 +1,6 @@
-"""Appointments: scheduling issues a sealed convocation, mailed through a real SMTP exchange
-when asked; outcomes and rescheduling are recorded and audited."""
+"""Appointments: scheduling issues a sealed convocation, whose mail (when asked) is queued and
+sent by a worker through a real SMTP exchange; outcomes and rescheduling are recorded and
+audited. The mail's retries and failures: tests/verifier/test_convocation_mail.py."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from tests.verifier.test_journey import audit_actions, pdf_text
 from tests.verifier.test_mail import Collector, body_of, free_port, ready
 from tests.verifier.test_portal import post_form, signed_in
 from verifier import Settings, db, journey_api, security
-from verifier.models import Appointment, Certificate, Person, Role
+from verifier.models import Appointment, Certificate, Job, Person, Role
 from verifier.tokens import Scope
+from verifier.worker import wait_for_jobs
 
 
 @pytest.fixture
@@ -177,7 +179,10 @@ def test_the_convocation_is_mailed_through_smtp(
         person_id = with_email(app)
         made = schedule(agent, person_id, send_mail="1")
         assert made.status_code == 303
-        assert "mail=sent" in made.headers["Location"]
+        assert "mail=queued" in made.headers["Location"]
+        page = agent.get(made.headers["Location"] + "&lang=en").get_data(as_text=True)
+        assert "the letter will be e-mailed" in page
+        wait_for_jobs(app, timeout=30)  # the mail is queued, sent by a worker
         [(recipients, message)] = collector.messages
         assert recipients == ["amina@example.org"]
         body = body_of(message)
@@ -189,33 +194,28 @@ def test_the_convocation_is_mailed_through_smtp(
             convocation = db.session().get(Certificate, appointment.convocation_id)
             assert convocation is not None
             assert convocation.seal_url in body
-        page = agent.get(made.headers["Location"] + "&lang=en").get_data(as_text=True)
-        assert "the letter was e-mailed" in page
-        assert "appointment.mail" in audit_actions(app)
+        listed = agent.get(f"/agent/persons/{person_id}/appointments?lang=en")
+        assert "letter e-mailed" in listed.get_data(as_text=True)
+        actions = audit_actions(app)
+        assert actions.index("appointment.mail-queued") < actions.index("appointment.mail")
     finally:
         app.extensions["sceau.engine"].dispose()
 
 
-def test_a_mail_failure_keeps_the_appointment_and_says_so(settings: Settings) -> None:
-    app = ready(
-        dataclasses.replace(
-            settings, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False
-        )
-    )
-    try:
-        agent, _ = signed_in(app, Role.OFII_AGENT)
-        person_id = with_email(app)
-        made = schedule(agent, person_id, send_mail="1")
-        assert made.status_code == 303
-        assert "mail=failed" in made.headers["Location"]
-        [appointment] = appointments_of(app, person_id)
-        assert appointment.convocation_id is not None
-        assert appointment.mailed_at is None
-        page = agent.get(made.headers["Location"] + "&lang=en").get_data(as_text=True)
-        assert "could not be sent" in page
-        assert "appointment.mail-failed" in audit_actions(app)
-    finally:
-        app.extensions["sceau.engine"].dispose()
+def test_without_an_address_nothing_is_queued_and_the_page_says_so(ready_app: Flask) -> None:
+    agent, _ = signed_in(ready_app, Role.OFII_AGENT)
+    person_id = make_person(ready_app)  # no e-mail address; the form is posted anyway
+    made = schedule(agent, person_id, send_mail="1")
+    assert made.status_code == 303
+    assert "mail=failed" in made.headers["Location"]
+    [appointment] = appointments_of(ready_app, person_id)
+    assert appointment.convocation_id is not None
+    assert appointment.mailed_at is None
+    page = agent.get(made.headers["Location"] + "&lang=en").get_data(as_text=True)
+    assert "could not be sent" in page
+    with ready_app.app_context():
+        assert db.session().scalars(select(Job)).all() == []
+    assert not {"appointment.mail-queued", "appointment.mail"} & set(audit_actions(ready_app))
 
 
 def test_the_mail_box_appears_only_when_the_person_has_an_address(ready_app: Flask) -> None:
