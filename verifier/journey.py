@@ -402,8 +402,11 @@ def schedule_appointment(
     user_id: int | None = None,
     token: ApiToken | None = None,
     replaces: Appointment | None = None,
+    commit: bool = True,
 ) -> Appointment:
-    """Issue the sealed convocation, then record the appointment that names it (committed).
+    """Issue the sealed convocation, then record the appointment that names it (committed,
+    unless ``commit`` is False: the caller then adds to the same unit of work, the convocation
+    mail's job, and commits it).
 
     Two commits, on purpose: issuing signs first and commits its own unit of work (no row
     lock held while signing); the appointment, its link and its audit entry commit together
@@ -453,7 +456,8 @@ def schedule_appointment(
             "replaces": replaces.id if replaces is not None else None,
         },
     )
-    session.commit()
+    if commit:
+        session.commit()
     return appointment
 
 

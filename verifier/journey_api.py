@@ -242,6 +242,7 @@ def add_appointment(person_id: str) -> ResponseReturnValue:
             blobs=blob_store(),
             actor=actor,
             token=token,
+            commit=False,
         )
     except JourneyError as error:
         session.rollback()
@@ -250,6 +251,7 @@ def add_appointment(person_id: str) -> ResponseReturnValue:
         session.rollback()
         raise ApiError(422, "cannot-issue", detail=str(error)) from None
     queued = send and mail_convocation(session, appointment, actor=actor)
+    session.commit()  # the appointment and its mail's job together
     return jsonify({**appointment_json(appointment), "mail_queued": queued}), 201
 
 

@@ -58,8 +58,9 @@ def convocation_mail(appointment: Appointment) -> tuple[str, str]:
 
 
 def mail_convocation(session: Session, appointment: Appointment, *, actor: str) -> bool:
-    """Queue the convocation mail to the person's address and commit; True when queued,
-    False (nothing queued) when the person has no address.
+    """Queue the convocation mail to the person's address, in the caller's unit of work (the
+    appointment's: both commit or neither); True when queued, False (nothing queued) when the
+    person has no address. The caller's commit wakes the in-process worker.
 
     Subject, body, address and Message-ID are fixed now, when the agent asks, and kept in the
     job: every attempt sends the very message the agent asked for, byte for byte but the Date,
@@ -92,7 +93,6 @@ def mail_convocation(session: Session, appointment: Appointment, *, actor: str) 
             "message_id": job.payload["message_id"],
         },
     )
-    session.commit()  # wakes the in-process worker (verifier/worker.py)
     return True
 
 

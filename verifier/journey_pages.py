@@ -274,6 +274,7 @@ def _schedule(
             actor=actor_label(agent.user),
             user_id=agent.user.id,
             replaces=replaces,
+            commit=False,
         )
     except JourneyError as error:
         agent.session.rollback()
@@ -285,6 +286,7 @@ def _schedule(
     if form.get("send_mail") == "1":
         queued = mail_convocation(agent.session, appointment, actor=actor_label(agent.user))
         mail = "queued" if queued else "failed"
+    agent.session.commit()  # the appointment and its mail's job together
     target = url_for(".appointments", person_id=agent.person.id, mail=mail)
     return redirect(target, 303)
 

@@ -641,7 +641,7 @@ class Job(Base):
     __table_args__ = (Index("ix_jobs_state_run_after", "state", "run_after"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "pack-build" | "mail"
+    kind: Mapped[str] = mapped_column(String(20))  # "pack-build", "mail", "convocation-mail"
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default=JobState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)

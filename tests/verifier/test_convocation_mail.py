@@ -361,3 +361,28 @@ def test_the_api_says_the_mail_is_queued_and_the_journey_says_when_it_went(
     ).get_json()
     assert not_asked["mail_queued"] is False
     assert len(convocation_jobs(ready_app)) == 1
+
+
+def test_the_appointment_and_its_mail_commit_together(
+    ready_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mail that cannot be queued leaves no appointment claiming it was asked for; the
+    convocation itself, sealed in its own commit first, stays in the register."""
+    agent, _ = signed_in(ready_app, Role.OFII_AGENT)
+    person_id = with_email(ready_app)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Job:
+        raise RuntimeError("the queue's table is unreachable")
+
+    monkeypatch.setattr("verifier.journey_mail.queue_mail", broken)
+    failed = schedule(agent, person_id, send_mail="1")
+    assert failed.status_code == 500
+    assert appointments_of(ready_app, person_id) == []
+    assert convocation_jobs(ready_app) == []
+
+    monkeypatch.undo()
+    made = schedule(agent, person_id, send_mail="1")
+    assert made.status_code == 303
+    [appointment] = appointments_of(ready_app, person_id)
+    [job] = convocation_jobs(ready_app)
+    assert job.payload["appointment"] == appointment.id
