@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-import weakref
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -50,8 +50,10 @@ __all__ = ["Settings", "close_app", "create_app", "live_apps", "settings_of"]
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 log = logging.getLogger(__name__)
 
-# The applications of this process not yet collected: a server has one, a test run many.
-_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
+# The applications of this process not yet closed: a server has one, a test run many. Held
+# strongly: an app dropped unclosed would leave its timers and connections to the collector.
+_apps: set[Flask] = set()
+_apps_lock = threading.Lock()
 
 
 class DatabaseId(IntegerConverter):
@@ -119,7 +121,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     ):
         app.register_blueprint(area.bp)
     cli.init_app(app)
-    _apps.add(app)
+    with _apps_lock:
+        _apps.add(app)
     if uses_development_passphrase(settings):
         log.warning(
             "WARNING: development passphrase: the keys are protected by a passphrase stored "
@@ -131,8 +134,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def live_apps() -> list[Flask]:
-    """This process's applications (a worker's one; every one a test run has not dropped)."""
-    return list(_apps)
+    """This process's applications not yet closed (a worker's one; a test's)."""
+    with _apps_lock:
+        return list(_apps)
 
 
 def close_app(app: Flask, *, timeout: float = 30.0) -> None:
@@ -146,3 +150,5 @@ def close_app(app: Flask, *, timeout: float = 30.0) -> None:
     verification_log.of(app).close()
     seal_cache.of(app).close()
     app.extensions["sceau.engine"].dispose()
+    with _apps_lock:
+        _apps.discard(app)
