@@ -39,7 +39,7 @@ run: $(STAMP) catalogs static  ## create the instance if needed, add demo data t
 	$(BIN)/sceau serve
 
 test: $(STAMP) catalogs static  ## the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set), one worker per core
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
