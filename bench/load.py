@@ -7,6 +7,10 @@ Redis answers (else in memory), `wrk` on loopback with N keep-alive connections.
 what the same server does per request before any Sceau work. Goal (issue 10): zero errors on
 the seal URL and seal/hello throughput ratio >= 0.5.
 
+All requests come from one address, so the anonymous limit is set out of reach (10^9 an
+hour); at that size each process takes its places from Redis in blocks (verifier/limits.py),
+where a phone under the default 60 a minute pays one Redis round trip per scan.
+
 The bench scans one certificate, so after the first scan each process answers from its memory
 of that certificate (verifier/seal_cache.py): the path of a QR code scanned again, with the
 rate limit charged and the scan recorded each time. ``--no-seal-cache`` runs the same with
