@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote
 
 import pytest
@@ -22,14 +23,19 @@ from verifier.config import sqlalchemy_url
 LOCAL_POSTGRESQL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+def missing(message: str) -> NoReturn:
+    """A test's tool or service is absent: a failure in CI (it must run there), a skip that
+    says what to install elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(command: str, package: str) -> str:
     path = shutil.which(command)
     if path is not None:
         return path
-    message = f"{command} is missing: apt-get install {package}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{command} is missing: apt-get install {package}")
 
 
 def require_postgresql() -> str:
@@ -42,10 +48,7 @@ def require_postgresql() -> str:
         with socket.create_connection(("127.0.0.1", 5432), timeout=1):
             return LOCAL_POSTGRESQL
     except OSError:
-        message = "no PostgreSQL server on 127.0.0.1:5432: apt-get install postgresql"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("no PostgreSQL server on 127.0.0.1:5432: apt-get install postgresql")
 
 
 @contextmanager

@@ -4,7 +4,6 @@ audited. The mail's retries and failures: tests/verifier/test_convocation_mail.p
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from tests.verifier.conftest import Staff, make_person
 from tests.verifier.test_journey import audit_actions, pdf_text
-from tests.verifier.test_mail import Collector, body_of, free_port, ready
+from tests.verifier.test_mail import Collector, body_of, free_port, mailing_to, ready
 from tests.verifier.test_portal import post_form, signed_in
 from verifier import Settings, db, journey_api, security
 from verifier.models import Appointment, Certificate, Job, Person, Role
@@ -171,9 +170,7 @@ def test_the_convocation_is_mailed_through_smtp(
     settings: Settings, smtp: tuple[Collector, int]
 ) -> None:
     collector, port = smtp
-    app = ready(
-        dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
-    )
+    app = ready(mailing_to(settings, port))
     try:
         agent, _ = signed_in(app, Role.OFII_AGENT)
         person_id = with_email(app)

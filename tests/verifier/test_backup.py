@@ -6,25 +6,26 @@ able to issue again); a damaged archive restores nothing; no private key in clea
 from __future__ import annotations
 
 import re
-import secrets
 import tarfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select
 
 from tests.conftest import SERVER_URL
+from tests.tools import postgres_schema, require_postgresql
 from tests.verifier.conftest import OFFICE, issue_body
-from verifier import Settings, create_app, db
+from verifier import Settings, close_app, create_app, db
 from verifier import backup as backup_module
-from verifier.config import settings_of, sqlalchemy_url
+from verifier.config import settings_of
 from verifier.instance import blob_store
 from verifier.models import Certificate, Office
 from verifier.tokens import Scope, create_token
@@ -37,34 +38,23 @@ _STATUS = re.compile(r'data-status="([^"]+)"')
 def _fresh_instance(tmp_path: Path, name: str, *, sqlite: bool = False) -> Iterator[Flask]:
     """A new instance folder on a new, empty database (a new schema on PostgreSQL, unless
     ``sqlite``)."""
-    schema = None
-    if SERVER_URL and not sqlite:
-        schema = f"t_{secrets.token_hex(6)}"
-        admin = create_engine(sqlalchemy_url(SERVER_URL))
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        separator = "&" if "?" in SERVER_URL else "?"
-        url = f"{SERVER_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    else:
-        url = f"sqlite:///{tmp_path / name / 'sceau.db'}"
-    settings = Settings(
-        instance_path=tmp_path / name,
-        database_url=url,
-        key_passphrase=PASSPHRASE,
-        secret_key="test",
-        verify_rate_limit="100000 per minute",
-    )
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    try:
+    with ExitStack() as stack:
+        if SERVER_URL and not sqlite:
+            url = stack.enter_context(postgres_schema(SERVER_URL))
+        else:
+            url = f"sqlite:///{tmp_path / name / 'sceau.db'}"
+        settings = Settings(
+            instance_path=tmp_path / name,
+            database_url=url,
+            key_passphrase=PASSPHRASE,
+            secret_key="test",
+            verify_rate_limit="100000 per minute",
+        )
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
+        app = create_app(settings)
+        app.config["TESTING"] = True
+        stack.callback(close_app, app)  # before its schema is dropped
         yield app
-    finally:
-        app.extensions["sceau.engine"].dispose()
-        if schema is not None:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
 
 
 def _certificates(app: Flask) -> dict[str, tuple[str, str, bytes]]:
@@ -258,16 +248,28 @@ def test_backup_refuses_a_private_key_in_clear_and_can_leave_keys_out(
     assert not list(tmp_path.glob(".refused.tar*"))
 
 
-@pytest.mark.skipif(
-    not SERVER_URL,
-    reason="needs a PostgreSQL server (DATABASE_URL, set in CI's second pass) to move from",
-)
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A schema on PostgreSQL whichever back end the suite runs on (the machine's server in
+    the SQLite pass): the move from PostgreSQL runs in both."""
+    with postgres_schema(require_postgresql()) as url:
+        yield url
+
+
 def test_an_archive_moves_from_postgresql_to_sqlite(
-    demo_app: Flask, runner: FlaskCliRunner, tmp_path: Path
+    postgresql_url: str, settings: Settings, tmp_path: Path
 ) -> None:
-    before = _certificates(demo_app)
-    archive = tmp_path / "from-postgresql.tar"
-    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    source = create_app(replace(settings, database_url=postgresql_url))
+    try:
+        runner = source.test_cli_runner()
+        assert runner.invoke(args=["init"]).exit_code == 0
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        before = _certificates(source)
+        archive = tmp_path / "from-postgresql.tar"
+        assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    finally:
+        close_app(source)  # before its schema is dropped
     with _fresh_instance(tmp_path, "on-sqlite", sqlite=True) as restored:
         cli = restored.test_cli_runner()
         result = cli.invoke(args=["restore", str(archive)])

@@ -6,7 +6,6 @@ attempt the failure is in the audit log while the appointment stays as it was.""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import email
 import json
 import threading
@@ -22,7 +21,7 @@ from sqlalchemy import select, update
 
 from tests.verifier.conftest import Staff, make_person
 from tests.verifier.test_appointments import appointments_of, schedule, with_email
-from tests.verifier.test_mail import Collector, free_port, ready
+from tests.verifier.test_mail import Collector, free_port, mailing_to, ready
 from tests.verifier.test_portal import signed_in
 from verifier import Settings, db, jobs
 from verifier.db import utcnow
@@ -72,15 +71,7 @@ def smtp_port() -> int:
 def queue_app(settings: Settings, smtp_port: int) -> Iterator[Flask]:
     """An instance mailing through 127.0.0.1:``smtp_port`` whose jobs run only when a test
     says so (no in-process worker): each attempt is the test's to observe."""
-    app = ready(
-        dataclasses.replace(
-            settings,
-            smtp_host="127.0.0.1",
-            smtp_port=smtp_port,
-            smtp_starttls=False,
-            inprocess_worker=False,
-        )
-    )
+    app = ready(mailing_to(settings, smtp_port, inprocess_worker=False))
     yield app
     app.extensions["sceau.engine"].dispose()
 
@@ -151,9 +142,7 @@ def test_the_agent_is_answered_while_the_mail_server_still_holds_the_message(
     port = free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
-    app = ready(
-        dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
-    )
+    app = ready(mailing_to(settings, port))
     try:
         agent, _ = signed_in(app, Role.OFII_AGENT)
         person_id = with_email(app)

@@ -67,6 +67,13 @@ def ready(settings: Settings) -> Flask:
     return app
 
 
+def mailing_to(settings: Settings, port: int, **changes: object) -> Settings:
+    """``settings`` sending mail to a test's SMTP server on 127.0.0.1:``port`` (no TLS)."""
+    return dataclasses.replace(
+        settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, **changes
+    )
+
+
 def request_reset(client: FlaskClient, address: str) -> str:
     token = form_token(client, "/password/forgot")
     response = client.post("/password/forgot", data={"email": address, "csrf_token": token})
@@ -104,9 +111,7 @@ def test_a_reset_link_travels_by_smtp_and_works(
     settings: Settings, smtp: tuple[Collector, int]
 ) -> None:
     collector, port = smtp
-    app = ready(
-        dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
-    )
+    app = ready(mailing_to(settings, port))
     try:
         account = make_account(app, Role.LAWYER, email="maitre@example.org")
         answer_known = request_reset(app.test_client(), "Maitre@Example.org")
